@@ -1,0 +1,92 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
+
+namespace Formation.Shell.Data;
+
+/// <summary>Opens connections for the configured provider (singleton).</summary>
+public sealed class ConnectionFactory(DatabaseSettings settings) : IDisposable
+{
+    private readonly NpgsqlDataSource? _postgres =
+        settings.Provider == DatabaseProvider.Postgres ? NpgsqlDataSource.Create(settings.ConnectionString) : null;
+
+    public DatabaseSettings Settings => settings;
+
+    public DbConnection Create() => _postgres is not null
+        ? _postgres.CreateConnection()
+        : new SqliteConnection(settings.ConnectionString);
+
+    public void Dispose() => _postgres?.Dispose();
+}
+
+/// <summary>
+/// One connection per scope, shared by every module's DbContext, so that work spanning modules
+/// (a recipe, a use case touching two modules) commits or rolls back as one.
+/// </summary>
+public sealed class ShellDatabase(ConnectionFactory factory) : IAsyncDisposable, IDisposable
+{
+    private readonly List<DbContext> _contexts = [];
+    private DbConnection? _connection;
+
+    public DbConnection Connection => _connection ??= factory.Create();
+    public DbTransaction? Transaction { get; private set; }
+    public DatabaseProvider Provider => factory.Settings.Provider;
+
+    /// <summary>Called by each module DbContext when created in this scope.</summary>
+    public void Attach(DbContext context)
+    {
+        _contexts.Add(context);
+        if (Transaction is not null) context.Database.UseTransaction(Transaction);
+    }
+
+    public async Task<ShellTransaction> BeginTransactionAsync(CancellationToken cancellationToken = default)
+    {
+        if (Transaction is not null) throw new InvalidOperationException("A transaction is already open in this scope.");
+        if (Connection.State != System.Data.ConnectionState.Open) await Connection.OpenAsync(cancellationToken);
+        Transaction = await Connection.BeginTransactionAsync(cancellationToken);
+        foreach (var context in _contexts) context.Database.UseTransaction(Transaction);
+        return new ShellTransaction(this);
+    }
+
+    internal async Task EndAsync(bool commit)
+    {
+        if (Transaction is null) return;
+        if (commit) await Transaction.CommitAsync(); else await Transaction.RollbackAsync();
+        foreach (var context in _contexts)
+        {
+            context.Database.UseTransaction(null);
+            if (!commit) context.ChangeTracker.Clear();
+        }
+        await Transaction.DisposeAsync();
+        Transaction = null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Transaction is not null) await EndAsync(commit: false);
+        if (_connection is not null) await _connection.DisposeAsync();
+    }
+
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+}
+
+/// <summary>A transaction over every module's DbContext in the scope; rolled back unless committed.</summary>
+public sealed class ShellTransaction(ShellDatabase database) : IAsyncDisposable
+{
+    private bool _done;
+    public async Task CommitAsync() { _done = true; await database.EndAsync(commit: true); }
+    public async Task RollbackAsync() { _done = true; await database.EndAsync(commit: false); }
+    public async ValueTask DisposeAsync() { if (!_done) await database.EndAsync(commit: false); }
+}
+
+public static class DbContextOptionsBuilderExtensions
+{
+    public static DbContextOptionsBuilder UseShellDatabase(this DbContextOptionsBuilder builder, ShellDatabase database)
+    {
+        if (database.Provider == DatabaseProvider.Postgres) builder.UseNpgsql(database.Connection);
+        else builder.UseSqlite(database.Connection);
+        return builder;
+    }
+}

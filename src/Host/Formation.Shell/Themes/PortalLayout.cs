@@ -1,0 +1,66 @@
+using System.Security.Claims;
+using Formation.Shell.Navigation;
+using Formation.Shell.Security;
+using Formation.Shell.Tenancy;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Formation.Shell.Themes;
+
+/// <summary>Everything a theme layout shows around a page, computed once per request.</summary>
+public sealed class PortalLayout
+{
+    public required TenantInfo Tenant { get; init; }
+    public required TenantBrand Brand { get; init; }
+    public required string PathBase { get; init; }
+    public required IReadOnlyList<MenuItem> MainMenu { get; init; }
+    public required IReadOnlyList<MenuItem> AdminMenu { get; init; }
+    public required IReadOnlyList<MenuItem> AccountMenu { get; init; }
+    public required ClaimsPrincipal User { get; init; }
+    public required string CurrentPath { get; init; }
+
+    public bool IsSignedIn => User.Identity?.IsAuthenticated == true;
+    public string? UserDisplayName => User.FindFirstValue("name") ?? User.Identity?.Name;
+    public string? LogoSrc => Brand.LogoUrl is null ? null : PathBase + Brand.LogoUrl;
+
+    public string Href(string url) => url.StartsWith('/') ? PathBase + url : url;
+
+    public bool IsCurrent(MenuItem item) =>
+        item.Url == "/" ? CurrentPath == "/" : CurrentPath.StartsWith(item.Url, StringComparison.OrdinalIgnoreCase);
+
+    public string PageTitle(string? title) => string.IsNullOrWhiteSpace(title) ? Brand.SiteTitle : $"{title} — {Brand.SiteTitle}";
+
+    /// <summary>CSS variables of the brand colour, mapped onto the DSFR action colours.</summary>
+    public string BrandCss
+    {
+        get
+        {
+            var c = BrandColor.IsHex(Brand.PrimaryColor) ? Brand.PrimaryColor : "#000091";
+            var hover = BrandColor.Darken(c);
+            var tint = BrandColor.Tint(c);
+            return $":root{{--brand:{c};--brand-hover:{hover};--brand-tint:{tint};" +
+                   $"--background-action-high-blue-france:{c};--background-action-high-blue-france-hover:{hover};--background-action-high-blue-france-active:{hover};" +
+                   $"--text-action-high-blue-france:{c};--border-action-high-blue-france:{c};--text-active-blue-france:{c};--border-active-blue-france:{c};" +
+                   $"--text-title-blue-france:{c};--border-plain-blue-france:{c};--background-active-blue-france:{c};}}";
+        }
+    }
+
+    public static PortalLayout For(HttpContext http)
+    {
+        var tenant = http.RequestServices.GetRequiredService<TenantContext>().Required;
+        var navigation = http.RequestServices.GetRequiredService<NavigationService>();
+        return new PortalLayout
+        {
+            Tenant = tenant,
+            Brand = tenant.Brand,
+            PathBase = http.Request.PathBase.Value ?? "",
+            User = http.User,
+            CurrentPath = http.Request.Path.Value ?? "/",
+            MainMenu = navigation.For(Menus.Main, tenant, http.User),
+            AdminMenu = navigation.For(Menus.Admin, tenant, http.User),
+            AccountMenu = navigation.For(Menus.Account, tenant, http.User),
+        };
+    }
+
+    public static string RoleLabel(string role) => Roles.Label(role);
+}

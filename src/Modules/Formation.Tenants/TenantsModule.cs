@@ -1,0 +1,63 @@
+using Formation.Shell.Data;
+using Formation.Shell.Modules;
+using Formation.Shell.Navigation;
+using Formation.Shell.Recipes;
+using Formation.Shell.Security;
+using Formation.Shell.Tenancy;
+using Formation.Tenants.Data;
+using Formation.Tenants.Recipes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Formation.Tenants;
+
+public sealed class TenantsModule : FormationModule
+{
+    public override ModuleManifest Manifest { get; } = new()
+    {
+        Id = "Formation.Tenants",
+        Name = "Portails",
+        Description = "Portails en marque blanche : résolution par hôte ou préfixe, marque, thème, fonctionnalités, page d'accueil.",
+        Category = "Socle",
+        IsCore = true,
+    };
+
+    public override void ConfigureServices(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddDbContext<TenantsDbContext>((sp, o) => o.UseShellDatabase(sp.GetRequiredService<ShellDatabase>()));
+        services.AddSingleton<ITenantDirectory, TenantDirectory>();
+        services.AddScoped<TenantAdministration>();
+        services.AddScoped<IRecipeStep, TenantsStep>();
+        services.AddScoped<IRecipeStep, ThemesStep>();
+        services.AddScoped<IRecipeStep, FeaturesStep>();
+        services.AddScoped<IRecipeStep, SettingsStep>();
+        services.AddSingleton<INavigationProvider, TenantsNavigation>();
+    }
+
+    public override void MapEndpoints(IEndpointRouteBuilder endpoints)
+    {
+        // The portal's logo, read from the data path. SVG is sandboxed so that it can never run script.
+        endpoints.MapGet("/marque/logo", (TenantContext tenant, AppPaths paths, HttpContext http) =>
+        {
+            var folder = Path.Combine(paths.DataPath, "tenants", tenant.Required.Id);
+            var file = Directory.Exists(folder) ? Directory.EnumerateFiles(folder, "logo.*").FirstOrDefault() : null;
+            if (file is null) return Results.NotFound();
+            http.Response.Headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; sandbox";
+            http.Response.Headers.CacheControl = "public, max-age=86400";
+            return Results.File(file, LogoFiles.ContentTypes[Path.GetExtension(file).TrimStart('.')]);
+        }).ExcludeFromDescription();
+    }
+}
+
+internal sealed class TenantsNavigation : INavigationProvider
+{
+    public IEnumerable<MenuItem> GetItems() =>
+    [
+        new("Accueil", "/", Menus.Main, Order: 0),
+        new("Marque et thème", "/admin/marque", Menus.Admin, Order: 10, Roles: [Roles.TenantAdmin, Roles.PlatformAdmin]),
+        new("Portails", "/plateforme/portails", Menus.Admin, Order: 0, Roles: [Roles.PlatformAdmin]),
+    ];
+}

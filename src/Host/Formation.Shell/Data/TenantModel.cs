@@ -17,6 +17,17 @@ public interface ITenantScopedContext
 
 public sealed class TenantIsolationException(string message) : InvalidOperationException(message);
 
+/// <summary>Column conventions shared by every module DbContext.</summary>
+public static class ShellConventions
+{
+    /// <summary>SQLite cannot order or compare DateTimeOffset: store UTC instants as sortable ticks there.</summary>
+    public static void Apply(ModelConfigurationBuilder builder, Microsoft.EntityFrameworkCore.Infrastructure.DatabaseFacade database)
+    {
+        if (database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite")
+            builder.Properties<DateTimeOffset>().HaveConversion<Microsoft.EntityFrameworkCore.Storage.ValueConversion.DateTimeOffsetToBinaryConverter>();
+    }
+}
+
 /// <summary>Tenant isolation shared by every module DbContext.</summary>
 public static class TenantModel
 {
@@ -91,6 +102,8 @@ public abstract class FormationDbContext<TSelf> : DbContext, ITenantScopedContex
     }
 
     protected abstract void ConfigureModel(ModelBuilder modelBuilder);
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) => ShellConventions.Apply(configurationBuilder, Database);
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {

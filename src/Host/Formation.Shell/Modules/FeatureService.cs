@@ -23,7 +23,9 @@ public sealed class FeatureService(ModuleCatalog catalog)
     {
         if (depth > 32 || catalog.FindFeature(featureId) is not { } feature) return false;
         var owner = catalog.OwnerOf(featureId)!;
-        var on = feature.AlwaysEnabled || owner.Manifest.IsCore || tenant.EnabledFeatures.Contains(featureId);
+        // A core module's main feature is always on; its other features are switched per tenant like any other.
+        var isCoreMain = owner.Manifest.IsCore && string.Equals(owner.Manifest.EffectiveFeatures[0].Id, featureId, StringComparison.OrdinalIgnoreCase);
+        var on = feature.AlwaysEnabled || isCoreMain || tenant.EnabledFeatures.Contains(featureId);
         return on && catalog.DependenciesOf(featureId).All(dep => IsEnabled(tenant, dep, depth + 1));
     }
 

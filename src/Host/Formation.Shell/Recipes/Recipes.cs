@@ -84,7 +84,7 @@ public abstract class RecipeStep<TModel> : IRecipeStep where TModel : class
         }
         catch (JsonException ex)
         {
-            throw new RecipeFieldException(ex.Path ?? "$", "Valeur invalide ou champ inconnu : " + ex.Message);
+            throw new RecipeFieldException((ex.Path ?? "").TrimStart('$').TrimStart('.'), "Valeur invalide ou champ inconnu : " + ex.Message);
         }
         ModelValidator.Validate(model);
         await ExecuteAsync(model, context, cancellationToken);

@@ -105,6 +105,8 @@ public sealed class IdentityDataContext : IdentityDbContext<FormationUser>, ITen
         TenantModel.ApplyTenantFilters(builder, this);
     }
 
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) => ShellConventions.Apply(configurationBuilder, Database);
+
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         TenantModel.EnforceOnSave(ChangeTracker, CurrentTenantId);

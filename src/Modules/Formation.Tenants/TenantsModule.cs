@@ -58,6 +58,6 @@ internal sealed class TenantsNavigation : INavigationProvider
     [
         new("Accueil", "/", Menus.Main, Order: 0),
         new("Marque et thème", "/admin/marque", Menus.Admin, Order: 10, Roles: [Roles.TenantAdmin, Roles.PlatformAdmin]),
-        new("Portails", "/plateforme/portails", Menus.Admin, Order: 0, Roles: [Roles.PlatformAdmin]),
+        new("Portails", "/plateforme/portails", Menus.Admin, Order: 0, Roles: [Roles.PlatformAdmin], PlatformOnly: true),
     ];
 }

@@ -12,7 +12,7 @@ public static class Menus
 }
 
 /// <summary>A link a module adds to a menu. Shown only when its feature is on and the user holds one of the roles (if any).</summary>
-public sealed record MenuItem(string Text, string Url, string Menu = Menus.Main, int Order = 100, string? FeatureId = null, IReadOnlyList<string>? Roles = null, bool AnonymousOnly = false, bool AuthenticatedOnly = false);
+public sealed record MenuItem(string Text, string Url, string Menu = Menus.Main, int Order = 100, string? FeatureId = null, IReadOnlyList<string>? Roles = null, bool AnonymousOnly = false, bool AuthenticatedOnly = false, bool PlatformOnly = false);
 
 public interface INavigationProvider
 {
@@ -33,6 +33,7 @@ public sealed class NavigationService(IEnumerable<INavigationProvider> providers
                 if (item.Menu != menu) continue;
                 var feature = item.FeatureId ?? moduleFeature;
                 if (feature is not null && !features.IsEnabled(tenant, feature)) continue;
+                if (item.PlatformOnly && !tenant.IsPlatform) continue;
                 if (item.AnonymousOnly && signedIn) continue;
                 if ((item.AuthenticatedOnly || item.Roles is { Count: > 0 }) && !signedIn) continue;
                 if (item.Roles is { Count: > 0 } roles && !roles.Any(user.IsInRole)) continue;

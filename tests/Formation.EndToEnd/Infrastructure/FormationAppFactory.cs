@@ -1,0 +1,44 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Formation.EndToEnd.Infrastructure;
+
+/// <summary>
+/// The real host (Program.cs, migrations, demo recipe) served by Kestrel on a dynamic loopback port,
+/// with its own data folder so that the demo recipe runs on an empty database.
+/// </summary>
+public sealed class FormationAppFactory : WebApplicationFactory<Program>
+{
+    private readonly string _dataPath;
+
+    public FormationAppFactory(string dataPath)
+    {
+        _dataPath = dataPath;
+        // An explicit endpoint rather than UseKestrel(port): no race between the entry point starting Kestrel
+        // and the factory rewriting the server addresses, and no window between probing a free port and binding it.
+        UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        builder.UseSetting("App:DataPath", _dataPath);
+        builder.UseSetting("App:SetupRecipe", "demo");
+        builder.UseSetting("App:RecipesPath", RepoPaths.Recipes);
+        builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
+    }
+
+    /// <summary>Starts the host and returns the port Kestrel listens on.</summary>
+    public int Start()
+    {
+        StartServer();
+        var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var address = addresses.Select(a => new Uri(a)).FirstOrDefault(u => u.Port > 0)
+            ?? throw new InvalidOperationException("Kestrel reported no address: " + string.Join(", ", addresses));
+        return address.Port;
+    }
+}

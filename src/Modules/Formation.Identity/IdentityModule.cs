@@ -10,6 +10,7 @@ using Formation.Shell.Recipes;
 using Formation.Shell.Security;
 using Formation.Shell.Tenancy;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Http;
@@ -88,6 +89,21 @@ public sealed class IdentityModule : FormationModule
         services.AddSingleton<INavigationProvider, IdentityNavigation>();
     }
 
+    public override void MapEndpoints(Microsoft.AspNetCore.Routing.IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/api/moi", async Task<Microsoft.AspNetCore.Http.HttpResults.Results<Microsoft.AspNetCore.Http.HttpResults.Ok<MeDto>, Microsoft.AspNetCore.Http.HttpResults.UnauthorizedHttpResult>> (
+                ClaimsPrincipal principal, UserManager<FormationUser> users, OrganisationDirectory organisations, CancellationToken ct) =>
+            {
+                var user = await users.GetUserAsync(principal);
+                if (user is null) return TypedResults.Unauthorized();
+                var organisation = user.OrganisationId is { } id ? await organisations.FindAsync(id, ct) : null;
+                return TypedResults.Ok(new MeDto(user.Email!, user.DisplayName, user.Profession, (await users.GetRolesAsync(user)).Order().ToList(), organisation?.Name));
+            })
+            .RequireAuthorization()
+            .WithName("GetMe").WithTags("Comptes")
+            .WithSummary("Le compte connecté sur ce portail : adresse, nom, métier, rôles, organisation.");
+    }
+
     /// <summary>A cookie issued on one portal is worthless on another, even under the same host.</summary>
     private static async Task RejectOtherTenants(CookieValidatePrincipalContext context)
     {
@@ -107,6 +123,8 @@ public sealed class IdentityModule : FormationModule
         return Task.CompletedTask;
     }
 }
+
+public sealed record MeDto(string Email, string DisplayName, string? Profession, IReadOnlyList<string> Roles, string? Organisation);
 
 /// <summary>Suffixes auth cookie names with the portal id: portals reached by URL prefix share a host, not a session.</summary>
 internal sealed class TenantCookieManager : ICookieManager

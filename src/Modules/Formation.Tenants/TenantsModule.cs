@@ -49,8 +49,20 @@ public sealed class TenantsModule : FormationModule
             http.Response.Headers.CacheControl = "public, max-age=86400";
             return Results.File(file, LogoFiles.ContentTypes[Path.GetExtension(file).TrimStart('.')]);
         }).ExcludeFromDescription();
+
+        endpoints.MapGet("/api/portail", (TenantContext tenant, FeatureService features) =>
+        {
+            var t = tenant.Required;
+            return TypedResults.Ok(new PortalDto(t.Id, t.Name, t.Brand.SiteTitle, t.Brand.Tagline, t.Brand.OperatorName, t.Brand.PrimaryColor,
+                t.Brand.LogoUrl, t.ThemeId, features.Catalog.Features.Where(f => features.IsEnabled(t, f.Id)).Select(f => f.Id).Order().ToList()));
+        })
+        .WithName("GetPortal").WithTags("Portail")
+        .WithSummary("Le portail courant : nom, marque, thème et fonctionnalités actives (public).");
     }
 }
+
+/// <summary>Public description of the portal answering the request.</summary>
+public sealed record PortalDto(string Id, string Name, string SiteTitle, string? Tagline, string? OperatorName, string PrimaryColor, string? LogoUrl, string Theme, IReadOnlyList<string> Features);
 
 internal sealed class TenantsNavigation : INavigationProvider
 {

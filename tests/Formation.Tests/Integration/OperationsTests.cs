@@ -79,8 +79,34 @@ public sealed class OperationsTests(FormationFactory factory) : IAsyncLifetime
         using var json = JsonDocument.Parse(await doc.Content.ReadAsStringAsync());
         Assert.StartsWith("3.", json.RootElement.GetProperty("openapi").GetString());
         Assert.Equal("Formation — API", json.RootElement.GetProperty("info").GetProperty("title").GetString());
+        Assert.True(json.RootElement.GetProperty("paths").TryGetProperty("/api/portail", out _));
+        Assert.True(json.RootElement.GetProperty("paths").TryGetProperty("/api/moi", out _));
         var ui = await factory.ClientFor(_portal.Host, followRedirects: true).GetAsync("/api-docs");
         Assert.Equal(HttpStatusCode.OK, ui.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_portal_api_describes_only_the_portal_that_answers()
+    {
+        using var json = JsonDocument.Parse(await factory.ClientFor(_portal.Host).GetStringAsync("/api/portail"));
+        Assert.Equal(_portal.Id, json.RootElement.GetProperty("id").GetString());
+        Assert.Equal("Site " + _portal.Id, json.RootElement.GetProperty("siteTitle").GetString());
+        Assert.Contains("Formation.Identity.Registration", json.RootElement.GetProperty("features").EnumerateArray().Select(f => f.GetString()));
+        Assert.Equal(HttpStatusCode.NotFound, (await factory.ClientFor("inconnu.localhost").GetAsync("/api/portail")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_account_api_needs_a_session_of_this_portal()
+    {
+        var anonymous = await factory.ClientFor(_portal.Host).GetAsync("/api/moi");
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal("application/problem+json", anonymous.Content.Headers.ContentType?.MediaType);
+
+        var client = factory.ClientFor(_portal.Host);
+        await client.LogInAsync(_portal.Email("employer-manager"), TestPortal.Password);
+        using var me = JsonDocument.Parse(await client.GetStringAsync("/api/moi"));
+        Assert.Equal(_portal.Email("employer-manager"), me.RootElement.GetProperty("email").GetString());
+        Assert.Equal(["employer-manager"], me.RootElement.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
     }
 
     [Fact]

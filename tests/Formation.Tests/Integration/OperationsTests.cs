@@ -33,6 +33,7 @@ public sealed class OperationsTests(FormationFactory factory) : IAsyncLifetime
         Assert.Contains("Portail introuvable", html);
         Assert.DoesNotContain("Site " + _portal.Id, html);
         Assert.DoesNotContain("fr-header", html);
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
     }
 
     [Fact]

@@ -75,6 +75,16 @@ public static class ShellExtensions
     /// <summary>The request pipeline: health, portal resolution, errors, static files, routing, security, feature gate.</summary>
     public static void UseFormationShell(this WebApplication app)
     {
+        app.Use((context, next) =>
+        {
+            // Baseline browser protections for every response, pages and APIs alike.
+            var headers = context.Response.Headers;
+            headers.XContentTypeOptions = "nosniff";
+            headers.XFrameOptions = "SAMEORIGIN";
+            headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
+            headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
+            return next(context);
+        });
         app.UseHealthChecks("/health", new HealthCheckOptions { ResponseWriter = WriteHealthAsync });
         app.UseMiddleware<TenantMiddleware>();
 

@@ -72,15 +72,18 @@ public sealed class MigrationRunner(ModuleCatalog catalog, IServiceProvider serv
             while (await reader.ReadAsync(cancellationToken)) applied.Add(reader.GetString(0) + "/" + reader.GetString(1));
         }
 
-        foreach (var module in catalog.Modules)
+        // The shell's own tables come first, then each module's, in dependency order.
+        var owners = new List<(string Id, System.Reflection.Assembly Assembly)> { ("Formation.Shell", typeof(MigrationRunner).Assembly) };
+        owners.AddRange(catalog.Modules.Select(m => (m.Manifest.Id, m.GetType().Assembly)));
+        foreach (var (moduleId, assembly) in owners)
         {
-            var migrations = module.GetType().Assembly.GetTypes()
+            var migrations = assembly.GetTypes()
                 .Where(t => typeof(ModuleMigration).IsAssignableFrom(t) && !t.IsAbstract)
                 .Select(t => (ModuleMigration)Activator.CreateInstance(t)!)
                 .OrderBy(m => m.Id, StringComparer.Ordinal);
             foreach (var migration in migrations)
             {
-                var key = module.Manifest.Id + "/" + migration.Id;
+                var key = moduleId + "/" + migration.Id;
                 if (applied.Contains(key)) continue;
                 var context = (DbContext)scope.ServiceProvider.GetRequiredService(migration.ContextType);
                 await using var transaction = await database.BeginTransactionAsync(cancellationToken);
@@ -89,13 +92,13 @@ public sealed class MigrationRunner(ModuleCatalog catalog, IServiceProvider serv
                 {
                     insert.Transaction = database.Transaction;
                     insert.CommandText = "INSERT INTO formation_migrations (module, migration, applied_utc) VALUES (@m, @n, @t)";
-                    AddParameter(insert, "@m", module.Manifest.Id);
+                    AddParameter(insert, "@m", moduleId);
                     AddParameter(insert, "@n", migration.Id);
                     AddParameter(insert, "@t", DateTime.UtcNow.ToString("O"));
                     await insert.ExecuteNonQueryAsync(cancellationToken);
                 }
                 await transaction.CommitAsync();
-                logger.LogInformation("Migration {Module}/{Migration} applied", module.Manifest.Id, migration.Id);
+                logger.LogInformation("Migration {Module}/{Migration} applied", moduleId, migration.Id);
             }
         }
     }

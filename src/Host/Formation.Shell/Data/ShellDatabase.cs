@@ -50,6 +50,18 @@ public sealed class ShellDatabase(ConnectionFactory factory) : IAsyncDisposable,
         return new ShellTransaction(this);
     }
 
+    /// <summary>Runs work in the scope's transaction: joins the open one (a recipe, an outer use case) or opens and commits its own.</summary>
+    public async Task InTransactionAsync(Func<Task> work, CancellationToken cancellationToken = default)
+    {
+        if (Transaction is not null) { await work(); return; }
+        await using var transaction = await BeginTransactionAsync(cancellationToken);
+        await work();
+        await transaction.CommitAsync();
+    }
+
+    /// <summary>Raised after the scope's transaction commits.</summary>
+    public event Action? Committed;
+
     internal async Task EndAsync(bool commit)
     {
         if (Transaction is null) return;
@@ -61,6 +73,7 @@ public sealed class ShellDatabase(ConnectionFactory factory) : IAsyncDisposable,
         }
         await Transaction.DisposeAsync();
         Transaction = null;
+        if (commit) Committed?.Invoke();
     }
 
     public async ValueTask DisposeAsync()

@@ -34,6 +34,11 @@ public static class ShellExtensions
         services.AddScoped<ShellDatabase>();
         services.AddScoped<TenantContext>();
         services.AddSingleton<MigrationRunner>();
+        services.AddDbContext<Formation.Shell.Events.ShellDbContext>((sp, o) => o.UseShellDatabase(sp.GetRequiredService<ShellDatabase>()));
+        services.AddScoped<Formation.Shell.Events.DomainEvents>();
+        services.AddSingleton<Formation.Shell.Events.OutboxSignal>();
+        services.AddSingleton<Formation.Shell.Events.OutboxDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<Formation.Shell.Events.OutboxDispatcher>());
         services.AddSingleton<RecipeRunner>();
         services.AddSingleton<NavigationService>();
         services.AddScoped<ThemeService>();

@@ -1,0 +1,92 @@
+using Formation.Shell.Events;
+
+namespace Formation.Catalog.Contracts;
+
+/// <summary>Prices in euro cents, per buyer type. A MOOC is free for everyone.</summary>
+public sealed record ModulePrices(long IndividualCents, long EmployerSeatCents, long InstituteLicenceCents)
+{
+    public static readonly ModulePrices Free = new(0, 0, 0);
+    public bool IsFree => IndividualCents == 0 && EmployerSeatCents == 0 && InstituteLicenceCents == 0;
+}
+
+public sealed record TrainingSessionDto(Guid Id, DateOnly StartDate, DateOnly EndDate, int Capacity, string? Tutor);
+
+/// <summary>
+/// A published module as other modules see it (search index, enrolment, commerce): the published version's content,
+/// who owns it (the platform's shared catalogue or one portal's private module) and who publishes it.
+/// </summary>
+public sealed record PublishedModule
+{
+    public required Guid Id { get; init; }
+    public required Guid VersionId { get; init; }
+    public required int VersionNumber { get; init; }
+    public required string OwnerTenantId { get; init; }
+    public required string Slug { get; init; }
+    public required Guid PublisherId { get; init; }
+    public required string PublisherName { get; init; }
+    public required string Title { get; init; }
+    public required string Summary { get; init; }
+    /// <summary>Sanitised HTML.</summary>
+    public required string DescriptionHtml { get; init; }
+    public IReadOnlyList<string> Objectives { get; init; } = [];
+    public IReadOnlyList<string> Outline { get; init; } = [];
+    public IReadOnlyList<string> Professions { get; init; } = [];
+    public IReadOnlyList<string> Themes { get; init; } = [];
+    public ModuleLevel Level { get; init; }
+    public ModuleFormat Format { get; init; }
+    public decimal DurationHours { get; init; }
+    public string Language { get; init; } = "fr";
+    public string? Prerequisites { get; init; }
+    public string? AccessibilityInfo { get; init; }
+    public CertificationKind? CertificationKind { get; init; }
+    public string? CertificationCode { get; init; }
+    public bool CpfEligible { get; init; }
+    public string? CoverImageUrl { get; init; }
+    public required ModulePrices Prices { get; init; }
+    public IReadOnlyList<TrainingSessionDto> Sessions { get; init; } = [];
+    public required DateTimeOffset PublishedUtc { get; init; }
+
+    public bool IsCertifying => CertificationCode is not null;
+    public bool IsFree => Prices.IsFree;
+    public string Source => OwnerTenantId == Formation.Shell.Tenancy.TenantInfo.PlatformId ? ModuleSources.Platform : ModuleSources.Portal;
+}
+
+/// <summary>How a portal chooses which of the platform's shared modules it shows (its own private modules always show).</summary>
+public enum CurationMode { All, Rules, HandPicked }
+
+public sealed record CatalogCurationDto(CurationMode Mode, IReadOnlyList<string> Themes, IReadOnlyList<string> Professions, IReadOnlyList<Guid> PickedModuleIds)
+{
+    public static readonly CatalogCurationDto ShowAll = new(CurationMode.All, [], [], []);
+
+    /// <summary>Whether the portal <paramref name="tenantId"/> shows this published module.</summary>
+    public bool Shows(PublishedModule module, string tenantId)
+    {
+        if (module.OwnerTenantId == tenantId) return true;
+        if (module.OwnerTenantId != Formation.Shell.Tenancy.TenantInfo.PlatformId) return false;
+        return Mode switch
+        {
+            CurationMode.All => true,
+            CurationMode.Rules => module.Themes.Intersect(Themes).Any() || module.Professions.Intersect(Professions).Any(),
+            CurationMode.HandPicked => PickedModuleIds.Contains(module.Id),
+            _ => false,
+        };
+    }
+}
+
+/// <summary>The catalogue's read side, for other modules.</summary>
+public interface ICatalogReader
+{
+    Task<PublishedModule?> GetPublishedAsync(Guid moduleId, CancellationToken ct = default);
+    /// <summary>Every published module, streamed (index rebuilds).</summary>
+    IAsyncEnumerable<PublishedModule> StreamPublishedAsync(CancellationToken ct = default);
+    Task<CatalogCurationDto> GetCurationAsync(string tenantId, CancellationToken ct = default);
+}
+
+/// <summary>A module version became the published one (first publication or a new version replacing the previous).</summary>
+public sealed record ModulePublished(Guid ModuleId, Guid VersionId, string OwnerTenantId) : IDomainEvent;
+
+/// <summary>A module is no longer published (retired or unpublished).</summary>
+public sealed record ModuleUnpublished(Guid ModuleId, string OwnerTenantId) : IDomainEvent;
+
+/// <summary>A portal changed which shared modules it shows.</summary>
+public sealed record CatalogCurationChanged(string TenantId) : IDomainEvent;

@@ -1,3 +1,4 @@
+using Formation.Shell.Media;
 using Formation.Shell.Data;
 using Formation.Shell.Modules;
 using Formation.Shell.Navigation;
@@ -47,7 +48,7 @@ public sealed class TenantsModule : FormationModule
             if (file is null) return Results.NotFound();
             http.Response.Headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; sandbox";
             http.Response.Headers.CacheControl = "public, max-age=86400";
-            return Results.File(file, LogoFiles.ContentTypes[Path.GetExtension(file).TrimStart('.')]);
+            return Results.File(file, ImageFiles.ContentTypes[Path.GetExtension(file).TrimStart('.')]);
         }).ExcludeFromDescription();
 
         endpoints.MapGet("/api/portail", (TenantContext tenant, FeatureService features) =>

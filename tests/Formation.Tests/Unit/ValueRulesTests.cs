@@ -1,3 +1,4 @@
+using Formation.Shell.Media;
 using Formation.Identity.Organisations;
 using Formation.Shell.Themes;
 using Formation.Tenants;
@@ -33,7 +34,7 @@ public class ValueRulesTests
     [InlineData(new byte[] { 0x3C, 0x73, 0x76, 0x67, 0x3E }, true, "svg")]
     [InlineData(new byte[] { 0x4D, 0x5A, 0x90, 0x00 }, false, null)]        // an executable renamed .png
     public void Logos_are_recognised_by_content_not_name(byte[] bytes, bool allowSvg, string? expected) =>
-        Assert.Equal(expected, LogoFiles.Sniff(bytes, allowSvg));
+        Assert.Equal(expected, ImageFiles.Sniff(bytes, allowSvg));
 
     [Theory]
     [InlineData("/mentions", true)]

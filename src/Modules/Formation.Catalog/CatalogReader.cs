@@ -1,0 +1,96 @@
+using System.Runtime.CompilerServices;
+using Formation.Catalog.Contracts;
+using Formation.Catalog.Data;
+using Formation.Shell.Tenancy;
+using Microsoft.EntityFrameworkCore;
+
+namespace Formation.Catalog;
+
+/// <summary>The catalogue's read side: for other modules (<see cref="ICatalogReader"/>) and for the portal's pages (visibility applied).</summary>
+public sealed class CatalogReader(CatalogDbContext db, TenantContext tenant) : ICatalogReader
+{
+    public const string CoverRoute = "/formations/couvertures/";
+
+    public async Task<PublishedModule?> GetPublishedAsync(Guid moduleId, CancellationToken ct = default)
+    {
+        var module = await PublishedModules().FirstOrDefaultAsync(m => m.Id == moduleId, ct);
+        return module is null ? null : ToPublished(module);
+    }
+
+    public async IAsyncEnumerable<PublishedModule> StreamPublishedAsync([EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await foreach (var module in PublishedModules().AsAsyncEnumerable().WithCancellation(ct))
+            yield return ToPublished(module);
+    }
+
+    public async Task<CatalogCurationDto> GetCurationAsync(string tenantId, CancellationToken ct = default)
+    {
+        var row = await db.Curations.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(c => c.TenantId == tenantId, ct);
+        return row?.ToDto() ?? CatalogCurationDto.ShowAll;
+    }
+
+    /// <summary>The published module of this slug that the current portal shows (its own first), or null.</summary>
+    public async Task<PublishedModule?> FindVisibleAsync(string slug, CancellationToken ct = default)
+    {
+        var current = tenant.Required.Id;
+        var candidates = await PublishedModules()
+            .Where(m => m.Slug == slug && (m.OwnerTenantId == current || m.OwnerTenantId == TenantInfo.PlatformId))
+            .ToListAsync(ct);
+        var curation = await GetCurationAsync(current, ct);
+        return candidates.Select(ToPublished).OrderBy(m => m.OwnerTenantId == current ? 0 : 1).FirstOrDefault(m => curation.Shows(m, current));
+    }
+
+    /// <summary>Every published module the current portal shows.</summary>
+    public async Task<List<PublishedModule>> ListVisibleAsync(CancellationToken ct = default)
+    {
+        var current = tenant.Required.Id;
+        var curation = await GetCurationAsync(current, ct);
+        var modules = await PublishedModules().Where(m => m.OwnerTenantId == current || m.OwnerTenantId == TenantInfo.PlatformId).ToListAsync(ct);
+        return modules.Select(ToPublished).Where(m => curation.Shows(m, current)).ToList();
+    }
+
+    private IQueryable<TrainingModule> PublishedModules() =>
+        db.Modules.AsNoTracking().AsSplitQuery()
+            .Where(m => m.PublishedVersionId != null && !m.Retired)
+            .Include(m => m.Versions.Where(v => v.State == VersionState.Published))
+            .Include(m => m.Sessions)
+            .OrderBy(m => m.Id);
+
+    public static PublishedModule ToPublished(TrainingModule module) => ToPublished(module, module.Published ?? throw new InvalidOperationException("Module not published."));
+
+    /// <summary>A module as learners see it, from any of its versions (the published one, or a draft for the preview).</summary>
+    public static PublishedModule ToPublished(TrainingModule module, ModuleVersion version)
+    {
+        var c = version.Content;
+        return new PublishedModule
+        {
+            Id = module.Id,
+            VersionId = version.Id,
+            VersionNumber = version.Number,
+            OwnerTenantId = module.OwnerTenantId,
+            Slug = module.Slug,
+            PublisherId = module.PublisherId,
+            PublisherName = module.PublisherName,
+            Title = c.Title,
+            Summary = c.Summary,
+            DescriptionHtml = c.DescriptionHtml,
+            Objectives = c.Objectives,
+            Outline = c.Outline,
+            Professions = c.Professions,
+            Themes = c.Themes,
+            Level = c.Level,
+            Format = c.Format,
+            DurationHours = c.DurationHours,
+            Language = c.Language,
+            Prerequisites = c.Prerequisites,
+            AccessibilityInfo = c.AccessibilityInfo,
+            CertificationKind = c.CertificationKind,
+            CertificationCode = c.CertificationCode,
+            CpfEligible = c.CpfEligible,
+            CoverImageUrl = c.CoverImage is null ? null : CoverRoute + c.CoverImage,
+            Prices = c.Prices,
+            Sessions = module.Sessions.OrderBy(s => s.StartDate).Select(s => new TrainingSessionDto(s.Id, s.StartDate, s.EndDate, s.Capacity, s.Tutor)).ToList(),
+            PublishedUtc = version.PublishedUtc ?? version.CreatedUtc,
+        };
+    }
+}

@@ -1,0 +1,35 @@
+using Formation.Catalog.Data;
+using Formation.Identity.Data;
+using Formation.Identity.Organisations;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Formation.Catalog.Pages.EspaceEditeur;
+
+[Authorize(Policy = CatalogModule.PublisherPolicy)]
+public sealed class EspaceEditeurModel(CatalogAuthoring authoring, PublisherContext publisher) : PageModel
+{
+    public string? OrganisationName { get; private set; }
+    public List<TrainingModule> Modules { get; private set; } = [];
+
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        var institute = await publisher.InstituteAsync(User, ct);
+        if (institute is null) return;
+        OrganisationName = institute.Name;
+        Modules = await authoring.ListOwnAsync(institute.Id, ct);
+    }
+}
+
+/// <summary>The training institute a signed-in publisher acts for, on this portal.</summary>
+public sealed class PublisherContext(UserManager<FormationUser> users, OrganisationDirectory organisations)
+{
+    public async Task<Organisation?> InstituteAsync(System.Security.Claims.ClaimsPrincipal principal, CancellationToken ct)
+    {
+        var user = await users.GetUserAsync(principal);
+        if (user?.OrganisationId is not { } id) return null;
+        var organisation = await organisations.FindAsync(id, ct);
+        return organisation?.Kind == OrganisationKind.TrainingInstitute ? organisation : null;
+    }
+}

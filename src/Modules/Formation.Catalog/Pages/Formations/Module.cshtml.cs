@@ -1,0 +1,19 @@
+using Formation.Catalog.Contracts;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Formation.Catalog.Pages.Formations;
+
+/// <summary>A published module as the portal shows it; drafts and modules left out by the portal's selection are not found.</summary>
+public sealed class ModulePageModel(CatalogReader reader) : PageModel
+{
+    public PublishedModule Module { get; private set; } = null!;
+
+    public async Task<IActionResult> OnGetAsync(string slug, CancellationToken ct)
+    {
+        var module = await reader.FindVisibleAsync(slug, ct);
+        if (module is null) return NotFound();
+        Module = module;
+        return Page();
+    }
+}

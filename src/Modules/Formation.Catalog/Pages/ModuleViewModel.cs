@@ -1,0 +1,5 @@
+using Formation.Catalog.Contracts;
+
+namespace Formation.Catalog.Pages;
+
+public sealed record ModuleViewModel(PublishedModule Module);

@@ -92,11 +92,12 @@ public sealed class LocalOidcProvider : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
         var provider = new LocalOidcProvider(app, clients, user, proConnect);
-        app.MapGet("/.well-known/openid-configuration", provider.Discovery);
-        app.MapGet("/jwks", provider.Jwks);
-        app.MapGet("/authorize", provider.Authorize);
-        app.MapPost("/token", provider.TokenAsync);
-        app.MapMethods("/userinfo", ["GET", "POST"], provider.UserInfo);
+        // Typed as Delegate: a Func<HttpContext, Task<IResult>> would otherwise bind as a RequestDelegate and drop its result.
+        app.MapGet("/.well-known/openid-configuration", (Delegate)provider.Discovery);
+        app.MapGet("/jwks", (Delegate)provider.Jwks);
+        app.MapGet("/authorize", (Delegate)provider.Authorize);
+        app.MapPost("/token", (Delegate)provider.TokenAsync);
+        app.MapMethods("/userinfo", ["GET", "POST"], (Delegate)provider.UserInfo);
         await app.StartAsync();
         provider.Authority = app.Urls.Single().TrimEnd('/');
         return provider;

@@ -94,7 +94,8 @@ public sealed class TenantOidcOptionsMonitor(
     {
         var tenant = context.HttpContext.RequestServices.GetService<TenantContext>()?.TenantId;
         var logger = context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Formation.Identity.Oidc");
-        logger.LogWarning(failure, "Single sign-on {Reason} on portal {TenantId}: {Message}", reason, tenant, failure?.Message ?? "access denied at the provider");
+        if (failure is null) logger.LogInformation("Single sign-on cancelled at the provider on portal {TenantId}", tenant);
+        else logger.LogWarning(failure, "Single sign-on failed on portal {TenantId}: {Message}", tenant, failure.Message);
         context.Response.Redirect($"{context.Request.PathBase}{TenantOidc.ErrorPath}?raison={reason}");
         context.HandleResponse();
         return Task.CompletedTask;

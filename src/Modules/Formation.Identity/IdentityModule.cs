@@ -17,6 +17,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Formation.Identity;
@@ -77,7 +78,9 @@ public sealed class IdentityModule : FormationModule
         services.Configure<CookieAuthenticationOptions>(IdentityConstants.ExternalScheme, o => o.CookieManager = new TenantCookieManager());
         services.Configure<CookieAuthenticationOptions>(IdentityConstants.TwoFactorUserIdScheme, o => o.CookieManager = new TenantCookieManager());
 
-        services.AddAuthentication().AddOpenIdConnect(TenantOidcOptionsMonitor.Scheme, "Authentification unique", _ => { });
+        // AddOpenIdConnect with a handler that stays inert on portals without single sign-on.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<OpenIdConnectOptions>, OpenIdConnectPostConfigureOptions>());
+        services.AddAuthentication().AddRemoteScheme<OpenIdConnectOptions, TenantOidcHandler>(TenantOidcOptionsMonitor.Scheme, "Authentification unique", _ => { });
         services.AddSingleton<IOptionsMonitor<OpenIdConnectOptions>, TenantOidcOptionsMonitor>();
 
         services.AddScoped<Accounts>();

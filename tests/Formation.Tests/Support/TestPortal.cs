@@ -19,14 +19,17 @@ public sealed class TestPortal
     public string Host { get; }
     public string Email(string role) => $"{role}@{Id}.test";
 
-    public RecipeDocument Recipe(IEnumerable<string>? features = null, string theme = "dsfr") => new()
+    /// <param name="oidc">The portal's single sign-on settings (the settings step's "oidc" object), or none.</param>
+    public RecipeDocument Recipe(IEnumerable<string>? features = null, string theme = "dsfr", object? oidc = null) => new()
     {
         Name = "test-" + Id,
         Steps =
         [
             Step(new { name = "roles" }),
             Step(new { name = "tenants", tenants = new[] { new { id = Id, name = "Portail " + Id, hosts = new[] { Host }, urlPrefix = Id, theme } } }),
-            Step(new { name = "settings", tenant = Id, brand = new { siteTitle = "Site " + Id, primaryColor = "#123456" } }),
+            oidc is null
+                ? Step(new { name = "settings", tenant = Id, brand = new { siteTitle = "Site " + Id, primaryColor = "#123456" } })
+                : Step(new { name = "settings", tenant = Id, brand = new { siteTitle = "Site " + Id, primaryColor = "#123456" }, oidc }),
             Step(new { name = "features", tenant = Id, enable = (features ?? ["Formation.Identity.Registration"]).ToArray() }),
             Step(new
             {

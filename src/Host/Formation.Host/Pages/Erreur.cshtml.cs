@@ -14,8 +14,9 @@ public sealed class ErreurModel : PageModel
     public string Message { get; private set; } = "";
     public string? RequestId { get; private set; }
 
-    public void OnGet(int? code) => Set(code);
-    public void OnPost(int? code) => Set(code);
+    // The status comes from the route only: a re-executed POST keeps its form, whose "code" field (an OIDC callback's) must not bind here.
+    public void OnGet([FromRoute] int? code) => Set(code);
+    public void OnPost([FromRoute] int? code) => Set(code);
 
     private void Set(int? code)
     {

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Formation.Identity.Data;
+using Formation.Identity.Oidc;
 using Formation.Shell.Modules;
 using Formation.Shell.Tenancy;
 using Microsoft.AspNetCore.Identity;
@@ -59,8 +60,7 @@ public sealed class ConnexionModel(SignInManager<FormationUser> signIn, UserMana
 
     private void SetSso()
     {
-        var oidc = tenant.Required.Oidc;
-        SsoLabel = oidc is { Enabled: true } && features.IsEnabled(tenant.Required, IdentityModule.OidcFeature) ? oidc.DisplayName : null;
+        SsoLabel = TenantOidc.IsActive(tenant.Required, features) ? tenant.Required.Oidc!.DisplayName : null;
     }
 
     internal static string SafeReturnUrl(string? url) =>

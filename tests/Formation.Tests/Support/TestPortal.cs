@@ -44,7 +44,11 @@ public sealed class TestPortal
             {
                 name = "users", tenant = Id,
                 users = Formation.Shell.Security.Roles.All.Where(r => r != Formation.Shell.Security.Roles.PlatformAdmin)
-                    .Select(r => new { email = Email(r), displayName = $"{r} {Id}", password = Password, roles = new[] { r } }).ToArray(),
+                    .Select(r => new
+                    {
+                        email = Email(r), displayName = $"{r} {Id}", password = Password, roles = new[] { r },
+                        organisation = r == "institute-publisher" ? "organisme" : r == "employer-manager" ? "employeur" : null,
+                    }).ToArray(),
             }),
         ],
     };

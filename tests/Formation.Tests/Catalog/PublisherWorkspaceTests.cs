@@ -1,0 +1,76 @@
+using System.Net;
+using Formation.Tests.Integration;
+using Formation.Tests.Support;
+
+namespace Formation.Tests.Catalog;
+
+/// <summary>An institute's publisher drafts a module, previews it as learners will see it, and submits it; learners never see the draft.</summary>
+[Collection(PlatformCollection.Name), Trait("Category", "Integration")]
+public sealed class PublisherWorkspaceTests(FormationFactory factory) : IAsyncLifetime
+{
+    private readonly TestPortal _portal = new("editeur");
+
+    public Task InitializeAsync() => factory.RunRecipeAsync(_portal.Recipe(features: ["Formation.Catalog"]));
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    private static Dictionary<string, string> Form(string title, string price = "0", string format = "Mooc") => new()
+    {
+        ["Input.Title"] = title, ["Input.Summary"] = "Repérer et accompagner.", ["Input.Description"] = "Un module *pratique*.",
+        ["Input.Objectives"] = "Repérer\nAgir", ["Input.Outline"] = "Partie 1\nPartie 2", ["Input.Themes"] = "fratries", ["Input.Professions"] = "assistant-familial",
+        ["Input.Format"] = format, ["Input.Level"] = "Discovery", ["Input.DurationHours"] = "2,5".Replace(',', '.'),
+        ["Input.PriceIndividual"] = price, ["Input.PriceEmployerSeat"] = "0", ["Input.PriceInstituteLicence"] = "0", ["action"] = "save",
+    };
+
+    [Fact]
+    public async Task A_publisher_drafts_previews_and_submits_a_module()
+    {
+        var publisher = factory.ClientFor(_portal.Host);
+        await publisher.LogInAsync(_portal.Email("institute-publisher"), TestPortal.Password);
+
+        var created = await publisher.SubmitAsync("/espace-editeur/nouveau", Form("Préserver les liens fraternels"));
+        Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
+        var editUrl = created.Headers.Location!.ToString();
+        Assert.Matches("^/espace-editeur/[0-9a-f-]{36}$", editUrl);
+
+        Assert.Contains("Préserver les liens fraternels", await publisher.GetStringAsync("/espace-editeur"));
+        var preview = await publisher.GetStringAsync(editUrl + "/apercu");
+        Assert.Contains("Aperçu de la version 1", preview);
+        Assert.Contains("<em>pratique</em>", preview);
+
+        var learner = factory.ClientFor(_portal.Host);
+        Assert.Equal(HttpStatusCode.NotFound, (await learner.GetAsync("/formations/preserver-les-liens-fraternels")).StatusCode);
+
+        var submitted = await publisher.SubmitAsync(editUrl, new Dictionary<string, string>(Form("Préserver les liens fraternels")) { ["action"] = "submit" });
+        Assert.Equal(HttpStatusCode.Redirect, submitted.StatusCode);
+        Assert.Contains("soumis à relecture", await publisher.GetStringAsync("/espace-editeur"));
+
+        var admin = factory.ClientFor(_portal.Host);
+        await admin.LogInAsync(_portal.Email("tenant-admin"), TestPortal.Password);
+        var moduleId = editUrl.Split('/').Last();
+        await admin.SubmitAsync("/admin/publication", new Dictionary<string, string>(), postUrl: $"/admin/publication?handler=Publier&id={moduleId}");
+        Assert.Equal(HttpStatusCode.OK, (await learner.GetAsync("/formations/preserver-les-liens-fraternels")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_workspace_refuses_bad_content_in_french_and_keeps_nothing()
+    {
+        var publisher = factory.ClientFor(_portal.Host);
+        await publisher.LogInAsync(_portal.Email("institute-publisher"), TestPortal.Password);
+        var refused = await publisher.SubmitAsync("/espace-editeur/nouveau", Form("MOOC payant", price: "90"));
+        Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+        Assert.Contains("Un MOOC est gratuit", await refused.Content.ReadAsStringAsync());
+        Assert.DoesNotContain("MOOC payant", await publisher.GetStringAsync("/espace-editeur"));
+    }
+
+    [Theory]
+    [InlineData("learner")]
+    [InlineData("employer-manager")]
+    public async Task Only_publishers_enter_the_workspace(string role)
+    {
+        var client = factory.ClientFor(_portal.Host);
+        await client.LogInAsync(_portal.Email(role), TestPortal.Password);
+        var response = await client.GetAsync("/espace-editeur");
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Contains("/acces-refuse", response.Headers.Location!.ToString());
+    }
+}

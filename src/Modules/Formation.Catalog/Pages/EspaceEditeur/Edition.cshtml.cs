@@ -17,7 +17,17 @@ public sealed class EditionModel(CatalogAuthoring authoring, PublisherContext pu
     [BindProperty] public ModuleForm Input { get; set; } = new();
     [BindProperty] public IFormFile? Cover { get; set; }
     [TempData] public string? Message { get; set; }
+    [BindProperty] public SessionForm NewSession { get; set; } = new();
+    public List<TrainingSession> Sessions { get; private set; } = [];
     public bool IsNew { get; private set; }
+
+    public sealed class SessionForm
+    {
+        public DateOnly? Start { get; set; }
+        public DateOnly? End { get; set; }
+        public int Capacity { get; set; } = 20;
+        public string? Tutor { get; set; }
+    }
     public int? PublishedNumber { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(string id, CancellationToken ct)
@@ -29,7 +39,28 @@ public sealed class EditionModel(CatalogAuthoring authoring, PublisherContext pu
         var version = module.Draft ?? module.Published ?? module.Versions.MaxBy(v => v.Number)!;
         Input = ModuleForm.From(version.Content);
         PublishedNumber = module.Retired ? null : module.Published?.Number;
+        Sessions = module.Sessions.OrderBy(s => s.StartDate).ToList();
         return Page();
+    }
+
+    public async Task<IActionResult> OnPostSessionAsync(string id, CancellationToken ct)
+    {
+        var institute = await publisher.InstituteAsync(User, ct);
+        if (institute is null) return Forbid();
+        if (!Guid.TryParse(id, out var moduleId)) return NotFound();
+        try
+        {
+            if (NewSession.Start is not { } start || NewSession.End is not { } end)
+                throw new ValidationFailedException("Start", "Indiquez les dates de début et de fin.");
+            await authoring.AddSessionAsync(moduleId, start, end, NewSession.Capacity, NewSession.Tutor, institute.Id, ct);
+            Message = "Session ajoutée.";
+            return Redirect(Url.Content($"~/espace-editeur/{moduleId}"));
+        }
+        catch (ValidationFailedException ex)
+        {
+            ModelState.AddErrors(ex, "NewSession");
+            return await OnGetAsync(id, ct);
+        }
     }
 
     public async Task<IActionResult> OnPostAsync(string id, string? action, CancellationToken ct)

@@ -109,11 +109,11 @@ public sealed class CatalogTests(FormationFactory factory) : IAsyncLifetime
     public async Task Each_buyer_sees_their_own_price()
     {
         var anonymous = await factory.ClientFor(_portal.Host).GetStringAsync($"/formations/{Slug("violences")}");
-        Assert.Contains("<h2 class=\"fr-card__title\">450 €</h2>", anonymous);
+        Assert.Contains("<h2 class=\"fr-callout__title\">450 €</h2>", anonymous);
         var employer = factory.ClientFor(_portal.Host);
         await employer.LogInAsync(_portal.Email("employer-manager"), TestPortal.Password);
         var page = await employer.GetStringAsync($"/formations/{Slug("violences")}");
-        Assert.Contains("<h2 class=\"fr-card__title\">400 €</h2>", page);
+        Assert.Contains("<h2 class=\"fr-callout__title\">400 €</h2>", page);
         Assert.Contains("Tarif employeur, par place", page);
         Assert.Contains("Acheter des places", page);
     }

@@ -35,6 +35,7 @@ public sealed class CatalogModule : FormationModule
         services.AddDbContext<CatalogDbContext>((sp, o) => o.UseShellDatabase(sp.GetRequiredService<ShellDatabase>()));
         services.AddScoped<CatalogReader>();
         services.AddScoped<ICatalogReader>(sp => sp.GetRequiredService<CatalogReader>());
+        services.AddScoped<ICatalogOverview>(sp => sp.GetRequiredService<CatalogReader>());
         services.AddScoped<CatalogAuthoring>();
         services.AddScoped<Pages.EspaceEditeur.PublisherContext>();
         services.AddScoped<IRecipeStep, ModulesStep>();

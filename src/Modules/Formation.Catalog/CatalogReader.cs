@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Formation.Catalog;
 
 /// <summary>The catalogue's read side: for other modules (<see cref="ICatalogReader"/>) and for the portal's pages (visibility applied).</summary>
-public sealed class CatalogReader(CatalogDbContext db, TenantContext tenant) : ICatalogReader
+public sealed class CatalogReader(CatalogDbContext db, TenantContext tenant) : ICatalogReader, ICatalogOverview
 {
     public const string CoverRoute = "/formations/couvertures/";
 
@@ -40,13 +40,25 @@ public sealed class CatalogReader(CatalogDbContext db, TenantContext tenant) : I
         return candidates.Select(ToPublished).OrderBy(m => m.OwnerTenantId == current ? 0 : 1).FirstOrDefault(m => curation.Shows(m, current));
     }
 
-    /// <summary>Every published module the current portal shows.</summary>
-    public async Task<List<PublishedModule>> ListVisibleAsync(CancellationToken ct = default)
+    /// <summary>Every published module the current portal shows (of one publisher, when given).</summary>
+    public async Task<List<PublishedModule>> ListVisibleAsync(Guid? publisherId = null, CancellationToken ct = default)
     {
         var current = tenant.Required.Id;
         var curation = await GetCurationAsync(current, ct);
-        var modules = await PublishedModules().Where(m => m.OwnerTenantId == current || m.OwnerTenantId == TenantInfo.PlatformId).ToListAsync(ct);
+        var modules = await PublishedModules()
+            .Where(m => (m.OwnerTenantId == current || m.OwnerTenantId == TenantInfo.PlatformId) && (publisherId == null || m.PublisherId == publisherId))
+            .ToListAsync(ct);
         return modules.Select(ToPublished).Where(m => curation.Shows(m, current)).ToList();
+    }
+
+    public async Task<CatalogOverview> GetAsync(int newest, CancellationToken ct = default)
+    {
+        var modules = await ListVisibleAsync(null, ct);
+        return new CatalogOverview(
+            modules.Count,
+            modules.OrderByDescending(m => m.PublishedUtc).Take(newest).ToList(),
+            modules.SelectMany(m => m.Themes).GroupBy(t => t).ToDictionary(g => g.Key, g => g.Count()),
+            modules.SelectMany(m => m.Professions).GroupBy(p => p).ToDictionary(g => g.Key, g => g.Count()));
     }
 
     private IQueryable<TrainingModule> PublishedModules() =>

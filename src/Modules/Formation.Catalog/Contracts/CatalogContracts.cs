@@ -90,3 +90,15 @@ public sealed record ModuleUnpublished(Guid ModuleId, string OwnerTenantId) : ID
 
 /// <summary>A portal changed which shared modules it shows.</summary>
 public sealed record CatalogCurationChanged(string TenantId) : IDomainEvent;
+
+/// <summary>The figures of a portal's catalogue home: how many modules it shows, the newest ones, and counts per theme and profession.</summary>
+public sealed record CatalogOverview(int Total, IReadOnlyList<PublishedModule> Newest, IReadOnlyDictionary<string, int> ByTheme, IReadOnlyDictionary<string, int> ByProfession);
+
+/// <summary>
+/// Computes <see cref="CatalogOverview"/> for the current portal. The catalogue's own implementation reads the database
+/// (fine for hundreds of modules); the search module replaces it with one answered from its index.
+/// </summary>
+public interface ICatalogOverview
+{
+    Task<CatalogOverview> GetAsync(int newest, CancellationToken ct = default);
+}

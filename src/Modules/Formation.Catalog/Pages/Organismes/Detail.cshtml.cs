@@ -15,7 +15,7 @@ public sealed class OrganismeModel(CatalogReader reader, OrganisationDirectory o
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
     {
-        Modules = (await reader.ListVisibleAsync(ct)).Where(m => m.PublisherId == id).OrderBy(m => m.Title).ToList();
+        Modules = (await reader.ListVisibleAsync(id, ct)).OrderBy(m => m.Title).ToList();
         // The institute may belong to another portal (the shared catalogue's publishers live on the platform).
         Institute = await organisations.FindAsync(id, ct);
         if (Modules.Count == 0 && Institute is null) return NotFound();

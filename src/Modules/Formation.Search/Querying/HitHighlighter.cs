@@ -1,4 +1,3 @@
-using System.Net;
 using Formation.Search.Analysis;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
@@ -37,12 +36,20 @@ public sealed class HitHighlighter
     private string? Mark(string text, IFragmenter fragmenter)
     {
         if (_terms.Length == 0 || string.IsNullOrEmpty(text)) return null;
-        var highlighter = new Highlighter(new SimpleHTMLFormatter("<mark>", "</mark>"), new SimpleHTMLEncoder(), new QueryTermScorer(_terms))
+        var highlighter = new Highlighter(new SimpleHTMLFormatter("<mark>", "</mark>"), TextEncoder.Instance, new QueryTermScorer(_terms))
         {
             TextFragmenter = fragmenter,
         };
         return highlighter.GetBestFragment(FrenchText.Stemmed, "", text);
     }
 
-    public static string Escape(string text) => WebUtility.HtmlEncode(text);
+    /// <summary>Escapes what HTML text content needs (&amp;, &lt;, &gt;, "), leaving accents readable in JSON.</summary>
+    public static string Escape(string text) =>
+        text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;").Replace("\"", "&quot;");
+
+    private sealed class TextEncoder : IEncoder
+    {
+        public static readonly TextEncoder Instance = new();
+        public string EncodeText(string originalText) => Escape(originalText);
+    }
 }

@@ -54,8 +54,15 @@ public sealed class TextQuery
             {
                 var phrase = FrenchText.Analyze(FrenchText.Stemmed, parts[i]);
                 if (phrase.Count == 0) continue;
-                clauses.Add(AcrossFields(phrase));
                 stems.UnionWith(phrase.Select(t => t.Term));
+                // A quoted synonym ("projet pour l'enfant") still finds its equivalents (PPE), as a whole only.
+                var phraseStems = phrase.Select(t => t.Term).ToList();
+                if (synonyms.Match(phraseStems, 0) is { } whole && whole.Length == phrase.Count)
+                {
+                    clauses.Add(AnyOf(whole.Outputs.Prepend(phrase)));
+                    stems.UnionWith(whole.Outputs.SelectMany(o => o.Select(t => t.Term)));
+                }
+                else clauses.Add(AcrossFields(phrase));
                 continue;
             }
             var words = FrenchText.Analyze(FrenchText.Plain, parts[i])
@@ -66,9 +73,7 @@ public sealed class TextQuery
             {
                 if (synonyms.Match(wordStems, w) is { } synonym)
                 {
-                    var any = new BooleanQuery(disableCoord: true);
-                    foreach (var output in synonym.Outputs) any.Add(AcrossFields(output), Occur.SHOULD);
-                    clauses.Add(any);
+                    clauses.Add(AnyOf(synonym.Outputs));
                     stems.UnionWith(synonym.Outputs.SelectMany(o => o.Select(t => t.Term)));
                     w += synonym.Length;
                     continue;
@@ -89,6 +94,13 @@ public sealed class TextQuery
         var all = new BooleanQuery();
         foreach (var clause in clauses) all.Add(clause, Occur.MUST);
         return new TextQuery(all, stems, fuzzy);
+    }
+
+    private static BooleanQuery AnyOf(IEnumerable<IReadOnlyList<AnalyzedTerm>> phrases)
+    {
+        var any = new BooleanQuery(disableCoord: true);
+        foreach (var phrase in phrases) any.Add(AcrossFields(phrase), Occur.SHOULD);
+        return any;
     }
 
     /// <summary>A term or a phrase searched in every text field, the best field counting (plus a little of the others).</summary>

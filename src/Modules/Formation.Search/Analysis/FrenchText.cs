@@ -40,7 +40,28 @@ public static class FrenchText
     });
 
     private static TokenStream PlainFilters(Tokenizer tokenizer) =>
-        new ASCIIFoldingFilter(new LowerCaseFilter(Version, new ElisionFilter(tokenizer, FrenchAnalyzer.DEFAULT_ARTICLES)));
+        new ASCIIFoldingFilter(new LowerCaseFilter(Version, new ElidedOffsetFilter(new ElisionFilter(tokenizer, FrenchAnalyzer.DEFAULT_ARTICLES))));
+
+    /// <summary>Moves a token's start past the article the elision removed, so that highlights mark "enfant" in "l'enfant".</summary>
+    private sealed class ElidedOffsetFilter : TokenFilter
+    {
+        private readonly ICharTermAttribute _term;
+        private readonly IOffsetAttribute _offset;
+
+        public ElidedOffsetFilter(TokenStream input) : base(input)
+        {
+            _term = AddAttribute<ICharTermAttribute>();
+            _offset = AddAttribute<IOffsetAttribute>();
+        }
+
+        public override bool IncrementToken()
+        {
+            if (!m_input.IncrementToken()) return false;
+            // Up to here the term is the original text, less the elided article.
+            if (_offset.EndOffset - _offset.StartOffset > _term.Length) _offset.SetOffset(_offset.EndOffset - _term.Length, _offset.EndOffset);
+            return true;
+        }
+    }
 
     public static IReadOnlyList<AnalyzedTerm> Analyze(Analyzer analyzer, string text)
     {

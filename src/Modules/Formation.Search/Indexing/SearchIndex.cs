@@ -26,11 +26,16 @@ public sealed class SearchIndex : IDisposable
     private readonly SearcherManager _searchers;
     private readonly SemaphoreSlim _writing = new(1, 1);
     private readonly SynonymStore _synonyms;
+    private readonly FileStream _processLock;
 
     public SearchIndex(AppPaths paths, SynonymStore synonyms)
     {
         _synonyms = synonyms;
-        _directory = FSDirectory.Open(new DirectoryInfo(paths.Folder("search", "modules")));
+        var folder = paths.Folder("search", "modules");
+        // Lucene.Net's write.lock does not keep other processes out on Linux: an OS lock held while open does.
+        try { _processLock = new FileStream(Path.Combine(folder, "formation.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None); }
+        catch (IOException ex) { throw new LockObtainFailedException($"The search index {folder} is open in another process.", ex); }
+        _directory = FSDirectory.Open(new DirectoryInfo(folder));
         IsNew = !DirectoryReader.IndexExists(_directory);
         var analyzer = new PerFieldAnalyzerWrapper(FrenchText.Stemmed, new Dictionary<string, Lucene.Net.Analysis.Analyzer> { [ModuleDocument.Plain] = FrenchText.Plain });
         _writer = new IndexWriter(_directory, new IndexWriterConfig(FrenchText.Version, analyzer) { Similarity = Similarity });
@@ -148,6 +153,7 @@ public sealed class SearchIndex : IDisposable
         _searchers.Dispose();
         _writer.Dispose();
         _directory.Dispose();
+        _processLock.Dispose();
         _writing.Dispose();
     }
 

@@ -18,9 +18,6 @@ public sealed class FacetCounter(IReadOnlyList<SearchFacet> facets, SearchQuery 
     private readonly HashSet<long>?[] _selectedOrdinals = new HashSet<long>?[facets.Count];
     private readonly Dictionary<long, int>[] _segmentCounts = facets.Select(_ => new Dictionary<long, int>()).ToArray();
 
-    /// <summary>Documents that passed every filter: the total of hits.</summary>
-    public int Matching { get; private set; }
-
     public bool AcceptsDocsOutOfOrder => true;
 
     public void SetScorer(Scorer scorer) { }
@@ -48,7 +45,6 @@ public sealed class FacetCounter(IReadOnlyList<SearchFacet> facets, SearchQuery 
             if (failed >= 0) return;
             failed = f;
         }
-        if (failed < 0) Matching++;
         for (var f = 0; f < facets.Count; f++)
             if (failed < 0 || failed == f)
                 foreach (var ordinal in Ordinals(f, doc))

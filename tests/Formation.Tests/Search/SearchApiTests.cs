@@ -14,7 +14,7 @@ namespace Formation.Tests.Search;
 
 /// <summary>
 /// A host of its own whose catalogue is a fake (the Catalog module is not under test): a portal with search on and
-/// curation "MNA only", one without search, and three modules indexed through the catalogue's events.
+/// curation "MNA only", one without search, and modules indexed through the catalogue's events.
 /// </summary>
 public sealed class SearchHostFixture : IAsyncLifetime
 {
@@ -40,7 +40,8 @@ public sealed class SearchHostFixture : IAsyncLifetime
         await Factory.RunRecipeAsync(WithoutSearch.Recipe(features: []));
         Own = Module("Le PPE au département", summary: "Écrire le projet de l'enfant.", owner: Portal.Id, themes: ["fondamentaux-ase"]);
         Catalog.SetCuration(Portal.Id, new CatalogCurationDto(CurationMode.Rules, ["mna"], [], []));
-        foreach (var module in new[] { Kept, LeftOut, Own })
+        var series = Enumerable.Range(1, 23).Select(i => Module($"Série {i:00}", owner: Portal.Id, publishedDaysAgo: i));
+        foreach (var module in series.Prepend(Own).Prepend(LeftOut).Prepend(Kept))
         {
             Catalog.Publish(module);
             await Factory.InTenantAsync(module.OwnerTenantId, async sp =>
@@ -51,7 +52,7 @@ public sealed class SearchHostFixture : IAsyncLifetime
         }
         // The outbox dispatcher indexes them in the background.
         var client = Factory.ClientFor(Portal.Host);
-        for (var wait = 0; wait < 100 && (await SearchAsync(client, "")).GetProperty("total").GetInt32() < 2; wait++) await Task.Delay(100);
+        for (var wait = 0; wait < 100 && (await SearchAsync(client, "")).GetProperty("total").GetInt32() < 25; wait++) await Task.Delay(100);
     }
 
     public Task DisposeAsync() => Factory.DisposeAsync().AsTask();
@@ -179,6 +180,21 @@ public sealed class SearchApiTests(SearchHostFixture host) : IClassFixture<Searc
         var portalAdmin = host.Factory.ClientFor(host.Portal.Host);
         await portalAdmin.LogInAsync(host.Portal.Email("tenant-admin"), TestPortal.Password);
         Assert.NotEqual(HttpStatusCode.OK, (await portalAdmin.GetAsync("/plateforme/recherche/synonymes")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Results_come_twenty_per_page_with_dsfr_pagination()
+    {
+        var json = await SearchHostFixture.SearchAsync(Client, "q=serie&tri=recent&page=2");
+        Assert.Equal(23, json.GetProperty("total").GetInt32());
+        Assert.Equal(["Série 21", "Série 22", "Série 23"], json.GetProperty("hits").EnumerateArray().Select(h => h.GetProperty("title").GetString()));
+
+        var html = await Client.GetStringAsync("/recherche?q=serie&tri=recent");
+        Assert.Contains("23 formations trouvées", html);
+        Assert.Equal(20, html.Split("class=\"fr-card ").Length - 1);
+        Assert.Contains("class=\"fr-pagination", html);
+        Assert.Contains("aria-current=\"page\" title=\"Page 1\"", html);
+        Assert.Contains("href=\"/recherche?q=serie&amp;tri=recent&amp;page=2\"", html);
     }
 
     private static string SynonymsWith(string line) => Formation.Search.Analysis.SynonymStore.DefaultText() + "\n" + line + "\n";

@@ -52,11 +52,11 @@ public sealed class SearchParameters
     [FromQuery(Name = "page"), Description("Page de résultats, à partir de 1 (20 résultats par page).")]
     public string? Page { get; set; }
 
-    public IEnumerable<(SearchFacet Facet, string[] Values)> FacetValues()
-    {
-        string[][] values = [Theme ?? [], Profession ?? [], Format ?? [], Prix ?? [], Duree ?? [], Certifiant ?? [], Cpf ?? [], Source ?? []];
-        return SearchFacets.All.Select((facet, i) => (facet, values[i]));
-    }
+    private IEnumerable<(SearchFacet Facet, string[]? Values)> FacetValues() =>
+    [
+        (SearchFacets.Theme, Theme), (SearchFacets.Profession, Profession), (SearchFacets.Format, Format), (SearchFacets.Price, Prix),
+        (SearchFacets.Duration, Duree), (SearchFacets.Certifying, Certifiant), (SearchFacets.Cpf, Cpf), (SearchFacets.Source, Source),
+    ];
 
     /// <summary>Checks every parameter; unknown values are refused with a French message naming the parameter.</summary>
     public SearchQuery ToQuery()
@@ -65,7 +65,7 @@ public sealed class SearchParameters
         var filters = new Dictionary<string, IReadOnlySet<string>>();
         foreach (var (facet, values) in FacetValues())
         {
-            var selected = values.Where(v => !string.IsNullOrWhiteSpace(v)).Select(v => v.Trim()).ToHashSet();
+            var selected = (values ?? []).Where(v => !string.IsNullOrWhiteSpace(v)).Select(v => v.Trim()).ToHashSet();
             foreach (var unknown in selected.Where(v => !facet.Values.ContainsKey(v)))
                 errors.Add(facet.Name, $"Valeur inconnue pour « {facet.Name} » : « {Shorten(unknown)} ». Valeurs possibles : {string.Join(", ", facet.Values.Keys)}.");
             if (selected.Count > 0) filters[facet.Name] = selected;

@@ -1,4 +1,5 @@
 using Formation.Shell.Data;
+using Formation.Shell.Hosting;
 using Formation.Shell.Recipes;
 using Formation.Shell.Tenancy;
 
@@ -7,7 +8,8 @@ namespace Formation.Host;
 /// <summary>
 /// Start-up and command-line verbs:
 /// <c>(no verb)</c> migrate, set up an empty site with <c>App:SetupRecipe</c>, serve;
-/// <c>recipe &lt;name|path&gt;</c> migrate and apply a recipe, then exit.
+/// <c>recipe &lt;name|path&gt;</c> migrate and apply a recipe, then exit;
+/// any other verb is one a module contributes as an <see cref="IHostVerb"/> (e.g. <c>search rebuild</c>).
 /// </summary>
 public static class HostCommands
 {
@@ -24,7 +26,7 @@ public static class HostCommands
             if (name is null) { Console.Error.WriteLine("Usage : recipe <nom ou chemin de la recette>"); return 2; }
             return await ApplyRecipeAsync(app, name, logger) ? 0 : 1;
         }
-        if (verb is not null) { Console.Error.WriteLine($"Commande inconnue : {verb}. Commandes : recipe <nom>."); return 2; }
+        if (verb is not null) return await RunModuleVerbAsync(app, verb, args[1..]);
 
         var tenants = await app.Services.GetRequiredService<ITenantDirectory>().GetAllAsync();
         if (tenants.Count == 0)
@@ -34,6 +36,19 @@ public static class HostCommands
         }
         await app.RunAsync();
         return 0;
+    }
+
+    private static async Task<int> RunModuleVerbAsync(WebApplication app, string name, string[] args)
+    {
+        var verbs = app.Services.GetServices<IHostVerb>().ToList();
+        var verb = verbs.FirstOrDefault(v => v.Name == name);
+        if (verb is null)
+        {
+            Console.Error.WriteLine($"Commande inconnue : {name}. Commandes : {string.Join(", ", verbs.Select(v => v.Usage).Prepend("recipe <nom>"))}.");
+            return 2;
+        }
+        // Disposing the host afterwards releases what the verb opened (e.g. the search index's write lock).
+        await using (app) return await verb.RunAsync(app.Services, args, CancellationToken.None);
     }
 
     public static string ResolveRecipe(IConfiguration configuration, string nameOrPath)

@@ -2,6 +2,7 @@ using Formation.Shell.Recipes;
 using Formation.Shell.Tenancy;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -20,6 +21,8 @@ public sealed class FormationFactory : WebApplicationFactory<Program>
 
     public bool UsesPostgres => !string.IsNullOrWhiteSpace(_postgresServer);
     public Dictionary<string, string?> Settings { get; } = new();
+    /// <summary>Services replaced in this host, e.g. a fake of a module contract whose implementation is not under test.</summary>
+    public Action<IServiceCollection>? TestServices { get; init; }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -40,6 +43,7 @@ public sealed class FormationFactory : WebApplicationFactory<Program>
             builder.UseSetting("ConnectionStrings:Default", cs.ConnectionString);
         }
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
+        if (TestServices is not null) builder.ConfigureTestServices(TestServices);
     }
 
     public HttpClient ClientFor(string host, bool followRedirects = false) =>

@@ -1,0 +1,44 @@
+using Formation.Catalog.Contracts;
+using Formation.Search.Indexing;
+using Formation.Shell.Tenancy;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+
+namespace Formation.Search.Querying;
+
+/// <summary>
+/// The modules a portal shows, as an index filter: the rule of <see cref="CatalogCurationDto.Shows"/> —
+/// its own modules, plus the platform's shared modules its curation selects. Applied to hits, facet counts and
+/// highlights alike, at query time, so a curation change needs no reindexing.
+/// </summary>
+public sealed record ModuleVisibility(string TenantId, CatalogCurationDto Curation)
+{
+    public Query ToQuery()
+    {
+        var own = new TermQuery(new Term(ModuleDocument.Owner, TenantId));
+        if (TenantId == TenantInfo.PlatformId) return own;
+        var shared = new BooleanQuery
+        {
+            { new TermQuery(new Term(ModuleDocument.Owner, TenantInfo.PlatformId)), Occur.MUST },
+            { Curated(), Occur.MUST },
+        };
+        return new BooleanQuery { { own, Occur.SHOULD }, { shared, Occur.SHOULD } };
+    }
+
+    private Query Curated() => Curation.Mode switch
+    {
+        CurationMode.All => new MatchAllDocsQuery(),
+        CurationMode.Rules => AnyOf([.. Curation.Themes.Select(t => new Term(SearchFacets.Theme.Name, t)),
+                                     .. Curation.Professions.Select(p => new Term(SearchFacets.Profession.Name, p))]),
+        CurationMode.HandPicked => AnyOf(Curation.PickedModuleIds.Select(ModuleDocument.IdTerm)),
+        _ => AnyOf([]),
+    };
+
+    /// <summary>Any of these terms; none at all matches nothing, as in <see cref="CatalogCurationDto.Shows"/>.</summary>
+    private static BooleanQuery AnyOf(IEnumerable<Term> terms)
+    {
+        var any = new BooleanQuery();
+        foreach (var term in terms) any.Add(new TermQuery(term), Occur.SHOULD);
+        return any;
+    }
+}

@@ -1,0 +1,17 @@
+using Formation.Search.Indexing;
+
+namespace Formation.Search.Querying;
+
+/// <summary>A found module. <see cref="Highlights"/> are safe HTML: escaped text with the matched words in &lt;mark&gt;.</summary>
+public sealed record SearchHit(Guid Id, string Slug, string Title, string Summary, string Source, SearchHighlights Highlights);
+
+public sealed record SearchHighlights(string Title, string Summary);
+
+public sealed record FacetValue(string Value, string Label, int Count, bool Selected);
+
+public sealed record FacetResult(SearchFacet Facet, IReadOnlyList<FacetValue> Values);
+
+public sealed record SearchResults(int Total, int Page, IReadOnlyList<SearchHit> Hits, IReadOnlyList<FacetResult> Facets)
+{
+    public int PageCount => (Total + SearchQuery.PageSize - 1) / SearchQuery.PageSize;
+}

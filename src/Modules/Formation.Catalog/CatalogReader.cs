@@ -17,6 +17,12 @@ public sealed class CatalogReader(CatalogDbContext db, TenantContext tenant) : I
         return module is null ? null : ToPublished(module);
     }
 
+    public async Task<IReadOnlyList<PublishedModule>> GetPublishedManyAsync(IReadOnlyList<Guid> moduleIds, CancellationToken ct = default)
+    {
+        var found = (await PublishedModules().Where(m => moduleIds.Contains(m.Id)).ToListAsync(ct)).ToDictionary(m => m.Id);
+        return moduleIds.Where(found.ContainsKey).Select(id => ToPublished(found[id])).ToList();
+    }
+
     public async IAsyncEnumerable<PublishedModule> StreamPublishedAsync([EnumeratorCancellation] CancellationToken ct = default)
     {
         await foreach (var module in PublishedModules().AsAsyncEnumerable().WithCancellation(ct))

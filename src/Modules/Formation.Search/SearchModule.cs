@@ -33,6 +33,7 @@ public sealed class SearchModule : FormationModule
         services.AddSingleton<SynonymStore>();
         services.AddSingleton<SearchIndex>();
         services.AddScoped<ModuleSearch>();
+        services.AddScoped<ICatalogOverview, SearchCatalogOverview>();
         services.AddScoped<IDomainEventHandler<ModulePublished>, SearchIndexMaintenance>();
         services.AddScoped<IDomainEventHandler<ModuleUnpublished>, SearchIndexMaintenance>();
         services.AddHostedService<SearchIndexStartup>();

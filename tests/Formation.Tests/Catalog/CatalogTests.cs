@@ -89,6 +89,23 @@ public sealed class CatalogTests(FormationFactory factory) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_catalogue_home_counts_what_the_portal_shows()
+    {
+        var client = factory.ClientFor(_portal.Host);
+        string html = "";
+        for (var attempt = 0; attempt < 50 && !html.Contains("Comprendre l&#x27;attachement"); attempt++)
+        {
+            html = await client.GetStringAsync("/formations");
+            await Task.Delay(100);
+        }
+        Assert.Contains("Comprendre l&#x27;attachement", html);              // newest, from the index
+        Assert.Contains("L&#x27;éducateur face aux violences", html);
+        Assert.DoesNotContain("Encadrer une équipe éducative", html);         // left out by the portal's rules
+        Assert.Contains("/recherche?theme=violences-ip", html);
+        Assert.DoesNotContain("/recherche?theme=management", html);
+    }
+
+    [Fact]
     public async Task A_draft_is_invisible_to_learners_but_previewed_by_its_publisher()
     {
         Assert.Equal(HttpStatusCode.NotFound, (await factory.ClientFor("localhost").GetAsync($"/formations/{Slug("brouillon")}")).StatusCode);

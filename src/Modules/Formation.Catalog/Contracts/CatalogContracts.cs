@@ -77,6 +77,8 @@ public sealed record CatalogCurationDto(CurationMode Mode, IReadOnlyList<string>
 public interface ICatalogReader
 {
     Task<PublishedModule?> GetPublishedAsync(Guid moduleId, CancellationToken ct = default);
+    /// <summary>The published modules among these ids, in the order asked (unknown or unpublished ids are skipped).</summary>
+    Task<IReadOnlyList<PublishedModule>> GetPublishedManyAsync(IReadOnlyList<Guid> moduleIds, CancellationToken ct = default);
     /// <summary>Every published module, streamed (index rebuilds).</summary>
     IAsyncEnumerable<PublishedModule> StreamPublishedAsync(CancellationToken ct = default);
     Task<CatalogCurationDto> GetCurationAsync(string tenantId, CancellationToken ct = default);

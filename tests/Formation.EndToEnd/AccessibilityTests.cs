@@ -16,7 +16,7 @@ public sealed class AccessibilityTests(PortalFixture fixture, ITestOutputHelper 
     {
         var data = new TheoryData<string, string>();
         foreach (var portal in Portals.All)
-            foreach (var path in new[] { "/", "/connexion" })
+            foreach (var path in new[] { "/", "/connexion", "/formations", "/recherche?q=attachement", "/formations/reperer-violences-role-educateur" })
                 data.Add(portal.Key, path);
         return data;
     }

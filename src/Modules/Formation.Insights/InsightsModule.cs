@@ -23,6 +23,7 @@ public sealed class InsightsModule : FormationModule
     {
         services.AddDbContext<InsightsDbContext>((sp, o) => o.UseShellDatabase(sp.GetRequiredService<ShellDatabase>()));
         services.AddScoped<NeedsWatch>();
+        services.AddScoped<Formation.Shell.Recipes.IRecipeStep, Recipes.NeedsStep>();
         services.AddSingleton<INavigationProvider, InsightsNavigation>();
     }
 }

@@ -80,6 +80,17 @@ public static class ShellExtensions
     /// <summary>The request pipeline: health, portal resolution, errors, static files, routing, security, feature gate.</summary>
     public static void UseFormationShell(this WebApplication app)
     {
+        // Behind a reverse proxy that ends TLS, trust its X-Forwarded-* headers (only from the listed proxies),
+        // so that portals resolve by the public host and OIDC redirect URLs use https.
+        var proxies = app.Configuration.GetSection("ForwardedHeaders:KnownProxies").Get<string[]>() ?? [];
+        if (proxies.Length > 0)
+        {
+            var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.All };
+            forwarded.KnownIPNetworks.Clear();
+            forwarded.KnownProxies.Clear();
+            foreach (var proxy in proxies) forwarded.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
+            app.UseForwardedHeaders(forwarded);
+        }
         app.Use((context, next) =>
         {
             // Baseline browser protections for every response, pages and APIs alike.

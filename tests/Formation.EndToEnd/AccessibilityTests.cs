@@ -42,6 +42,40 @@ public sealed class AccessibilityTests(PortalFixture fixture, ITestOutputHelper 
         });
     }
 
+    public static TheoryData<string, string, string> SignedInPages() => new()
+    {
+        { "admin@departement.formation.test", "departement", "/admin/marque" },
+        { "admin@departement.formation.test", "departement", "/admin/catalogue" },
+        { "admin@departement.formation.test", "departement", "/admin/publication" },
+        { "admin@departement.formation.test", "departement", "/admin/besoins" },
+        { "admin@federation.formation.test", "federation", "/admin/comptes" },
+        { "editeur@plateforme.formation.test", "plateforme", "/espace-editeur" },
+        { "editeur@plateforme.formation.test", "plateforme", "/espace-editeur/nouveau" },
+        { "apprenant@departement.formation.test", "departement", "/besoins-de-formation" },
+        { "operateur@plateforme.formation.test", "plateforme", "/plateforme/portails" },
+    };
+
+    [Theory]
+    [MemberData(nameof(SignedInPages))]
+    public Task Signed_in_page_has_no_serious_accessibility_violation(string email, string portalKey, string path)
+    {
+        var portal = Portals.Get(portalKey);
+        return InPageAsync($"a11y-signed-{portalKey}-{path}", async page =>
+        {
+            await page.GotoAsync(Fixture.Url(portal, "/connexion"));
+            await page.Locator("#Input_Email").FillAsync(email);
+            await page.Locator("#Input_Password").FillAsync(Portals.Password);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Se connecter", Exact = true }).ClickAsync();
+            await page.WaitForURLAsync(url => !url.Contains("/connexion"));
+            var response = await page.GotoAsync(Fixture.Url(portal, path), new() { WaitUntil = WaitUntilState.NetworkIdle });
+            Assert.Equal(200, response?.Status);
+            var (violations, rulesRun) = await RunAxeAsync(page);
+            Assert.True(rulesRun > 0, "axe-core ran no rule.");
+            var blocking = violations.Where(v => BlockingImpacts.Contains(v.Impact)).ToList();
+            Assert.True(blocking.Count == 0, Describe(portal, path, blocking));
+        });
+    }
+
     /// <summary>The harness itself: a page with an image without text alternative must be reported (image-alt, critical).</summary>
     [Fact]
     public Task Axe_reports_a_known_violation() => InPageAsync("a11y-harness", async page =>

@@ -62,6 +62,43 @@ public sealed class PublisherWorkspaceTests(FormationFactory factory) : IAsyncLi
         Assert.DoesNotContain("MOOC payant", await publisher.GetStringAsync("/espace-editeur"));
     }
 
+    private static readonly byte[] Png = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=");
+
+    private static async Task<HttpResponseMessage> PostWithCoverAsync(HttpClient client, string url, Dictionary<string, string> fields, byte[] cover)
+    {
+        var page = await client.GetStringAsync(url);
+        var token = System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
+        var form = new MultipartFormDataContent();
+        foreach (var (k, v) in fields) form.Add(new StringContent(v), k);
+        form.Add(new StringContent(WebUtility.HtmlDecode(token)), "__RequestVerificationToken");
+        form.Add(new ByteArrayContent(cover), "Cover", "couverture.png");
+        return await client.PostAsync(url, form);
+    }
+
+    [Fact]
+    public async Task A_cover_is_checked_by_its_content_and_shown_once_published()
+    {
+        var publisher = factory.ClientFor(_portal.Host);
+        await publisher.LogInAsync(_portal.Email("institute-publisher"), TestPortal.Password);
+        var refused = await PostWithCoverAsync(publisher, "/espace-editeur/nouveau", Form("Avec une fausse image"), [0x4D, 0x5A, 0x90, 0x00]);
+        Assert.Contains("PNG, JPEG ou WebP", await refused.Content.ReadAsStringAsync());
+
+        var created = await PostWithCoverAsync(publisher, "/espace-editeur/nouveau", Form("Avec une couverture"), Png);
+        Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
+        var moduleId = created.Headers.Location!.ToString().Split('/').Last();
+        var admin = factory.ClientFor(_portal.Host);
+        await admin.LogInAsync(_portal.Email("tenant-admin"), TestPortal.Password);
+        await admin.SubmitAsync("/admin/publication", new Dictionary<string, string>(), postUrl: $"/admin/publication?handler=Publier&id={moduleId}");
+
+        var page = await factory.ClientFor(_portal.Host).GetStringAsync("/formations/avec-une-couverture");
+        var src = System.Text.RegularExpressions.Regex.Match(page, "src=\"(/formations/couvertures/[^\"]+)\"").Groups[1].Value;
+        Assert.NotEmpty(src);
+        var image = await factory.ClientFor(_portal.Host).GetAsync(src);
+        Assert.Equal("image/png", image.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(Png, await image.Content.ReadAsByteArrayAsync());
+        Assert.Equal(HttpStatusCode.NotFound, (await factory.ClientFor(_portal.Host).GetAsync("/formations/couvertures/..%2f..%2fformation.db")).StatusCode);
+    }
+
     [Theory]
     [InlineData("learner")]
     [InlineData("employer-manager")]

@@ -98,7 +98,7 @@ public sealed record WorkflowTransitionDefinition
     /// Not allowed on a task's outcome: the task says who decides.</summary>
     public List<string> Roles { get; init; } = [];
 
-    public string DisplayLabel => string.IsNullOrWhiteSpace(Label) ? Trigger : Label;
+    [JsonIgnore] public string DisplayLabel => string.IsNullOrWhiteSpace(Label) ? Trigger : Label;
 }
 
 public sealed record WorkflowTimerDefinition

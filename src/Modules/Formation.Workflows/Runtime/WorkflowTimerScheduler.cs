@@ -33,6 +33,7 @@ public sealed class WorkflowTimerScheduler(
     {
         while (!stoppingToken.IsCancellationRequested)
         {
+            var started = time.GetUtcNow();
             try
             {
                 await RunDueTimersAsync(stoppingToken);
@@ -42,6 +43,8 @@ public sealed class WorkflowTimerScheduler(
                 logger.LogWarning(ex, "Workflow timers: poll failed; retrying");
             }
             Interlocked.Increment(ref _polls);
+            // The clock moved a whole interval during the run (a slow run, or a test advancing its clock): poll again now.
+            if (time.GetUtcNow() - started >= _interval) continue;
             try
             {
                 await Task.Delay(_interval, time, stoppingToken).ConfigureAwait(false);

@@ -94,7 +94,7 @@ public sealed class WorkflowAdminTests(FormationFactory factory) : IAsyncLifetim
 
         var detail = await client.GetStringAsync($"/plateforme/workflows/{_id}");
         Assert.Contains("<pre class=\"mermaid\" aria-hidden=\"true\">stateDiagram-v2", detail);
-        Assert.Contains("s0 --&gt; s1 : Soumettre, par institute-publisher", detail);
+        Assert.Contains("s0 --> s1 : Soumettre, par Éditeur·rice d'organisme de formation", WebUtility.HtmlDecode(detail));
         Assert.Contains("<pre id=\"source-mermaid\">stateDiagram-v2", detail);
         Assert.Contains("<script src=\"/workflows/mermaid.min.js\"></script>", detail);
         Assert.Contains("Relances 2 jours avant", detail);

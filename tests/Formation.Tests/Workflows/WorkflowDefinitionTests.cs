@@ -138,8 +138,10 @@ public sealed class WorkflowDefinitionTests
         Assert.StartsWith("stateDiagram-v2\n", mermaid);
         Assert.Contains("    state \"En relecture — Relire le module (×2)\" as s2\n", mermaid);
         Assert.Contains("    [*] --> s0\n", mermaid);
-        Assert.Contains("    s0 --> s1 : Soumettre, si test-ready, par institute-publisher\n", mermaid);
-        Assert.Contains("    s3 --> s6 : après 30 jours\n", mermaid);
+        Assert.Contains("    s0 --> s1 : Soumettre, si test-ready, par Éditeur·rice d'organisme de formation\n", mermaid);
+        Assert.Contains("    s3 --> s6 : expire, après 30 jours\n", mermaid);
+        Assert.Contains("    s1 --> s0 : Renvoyer\n", mermaid);
+        Assert.Contains("Soumettre, si Le dossier est complet, par ", MermaidDiagram.For(Parse(Valid()), new Dictionary<string, string> { ["test-ready"] = "Le dossier est complet" }));
         Assert.Contains("    s4 --> [*]\n", mermaid);
         Assert.DoesNotContain("changes-requested -->", mermaid);
     }

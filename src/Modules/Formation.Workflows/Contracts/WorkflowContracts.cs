@@ -205,7 +205,8 @@ public interface IWorkflowEngine
 public interface IWorkflowDefinitions
 {
     /// <summary>Parses, validates and saves <paramref name="json"/> as the next version (French errors keyed by JSON path).
-    /// When it carries a "version" older than the latest, it is refused: someone saved meanwhile.</summary>
+    /// Its optional "version" is the one it was edited from (or the next one): an older version than the latest is
+    /// refused (someone saved meanwhile); a text identical to the version it names, or to the latest, saves nothing.</summary>
     Task<WorkflowDefinitionSaveResult> SaveAsync(string json, string? authorId, CancellationToken ct = default);
     Task<WorkflowDefinition?> GetAsync(string definitionId, int? version = null, CancellationToken ct = default);
     Task<IReadOnlyList<WorkflowDefinitionSummary>> ListAsync(CancellationToken ct = default);

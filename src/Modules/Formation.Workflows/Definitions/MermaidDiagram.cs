@@ -1,15 +1,17 @@
 using System.Text;
+using Formation.Shell.Security;
 using Formation.Workflows.Contracts;
 
 namespace Formation.Workflows.Definitions;
 
 /// <summary>
 /// The Mermaid <c>stateDiagram-v2</c> source of a definition. States get safe ids (s0, s1…) and their labels as names;
-/// a transition reads "trigger" plus its guard, roles or timer; a task's state shows its title.
+/// a transition reads its label plus its guard, roles and timer; a task's state shows its title.
 /// </summary>
 public static class MermaidDiagram
 {
-    public static string For(WorkflowDefinition definition)
+    /// <param name="guardDescriptions">What each guard checks (by name), shown instead of its name when known.</param>
+    public static string For(WorkflowDefinition definition, IReadOnlyDictionary<string, string>? guardDescriptions = null)
     {
         var ids = definition.States.Select((s, i) => (s.Id, Key: $"s{i}")).ToDictionary(x => x.Id, x => x.Key);
         var text = new StringBuilder("stateDiagram-v2\n");
@@ -25,15 +27,11 @@ public static class MermaidDiagram
         {
             if (!ids.TryGetValue(t.From, out var from) || !ids.TryGetValue(t.To, out var to)) continue;
             var label = t.DisplayLabel;
-            if (t.Guard is not null) label += $", si {t.Guard}";
-            if (t.Roles.Count > 0) label += $", par {string.Join(" ou ", t.Roles)}";
+            if (t.Guard is not null) label += $", si {(guardDescriptions?.GetValueOrDefault(t.Guard) ?? t.Guard)}";
+            if (t.Roles.Count > 0) label += $", par {string.Join(" ou ", t.Roles.Select(Roles.Label))}";
+            if (definition.Timers.FirstOrDefault(x => x.State == t.From && x.Trigger == t.Trigger) is { } timer)
+                label += $", après {WorkflowDuration.Describe(timer.After)}";
             text.Append($"    {from} --> {to} : {Clean(label)}\n");
-        }
-        foreach (var timer in definition.Timers)
-        {
-            var t = definition.Transitions.FirstOrDefault(x => x.From == timer.State && x.Trigger == timer.Trigger);
-            if (t is null || !ids.TryGetValue(t.From, out var from) || !ids.TryGetValue(t.To, out var to)) continue;
-            text.Append($"    {from} --> {to} : {Clean($"après {WorkflowDuration.Describe(timer.After)}")}\n");
         }
         foreach (var state in definition.States.Where(s => s.Terminal))
             text.Append($"    {ids[state.Id]} --> [*]\n");

@@ -48,6 +48,7 @@ public static partial class WorkflowDefinitionValidator
                 errors.Add($"{path}.id", $"L'identifiant d'état « {s.Id} » s'écrit en minuscules sans accent, chiffres et tirets.");
             if (!states.TryAdd(s.Id, s)) errors.Add($"{path}.id", $"L'état « {s.Id} » est déclaré deux fois.");
             if (string.IsNullOrWhiteSpace(s.Label)) errors.Add($"{path}.label", $"L'état « {s.Id} » n'a pas de libellé (« label »).");
+            else if (s.Label.Length > 200) errors.Add($"{path}.label", $"Le libellé de l'état « {s.Id} » dépasse 200 caractères.");
         }
 
         // Initial state.
@@ -69,6 +70,7 @@ public static partial class WorkflowDefinitionValidator
             else if (from.Terminal)
                 errors.Add($"{path}.from", $"{name} part de l'état final « {t.From} » : un état final n'a pas de transition sortante.");
             if (!states.ContainsKey(t.To ?? "")) errors.Add($"{path}.to", $"{name} mène à un état inconnu « {t.To} ».");
+            if (t.Label is { Length: > 200 }) errors.Add($"{path}.label", $"{name} : le libellé dépasse 200 caractères.");
             if (t.Guard is not null && !guards.Contains(t.Guard))
                 errors.Add($"{path}.guard", $"{name} utilise une garde inconnue « {t.Guard} ». Gardes disponibles : {(guards.Count == 0 ? "aucune" : string.Join(", ", guards.Order()))}.");
             for (var r = 0; r < t.Roles.Count; r++)
@@ -94,6 +96,7 @@ public static partial class WorkflowDefinitionValidator
             var name = $"La tâche de l'état « {s.Id} »";
             if (s.Terminal) errors.Add(path, $"L'état final « {s.Id} » ne peut pas porter de tâche.");
             if (string.IsNullOrWhiteSpace(task.Title)) errors.Add($"{path}.title", $"{name} n'a pas de titre (« title »).");
+            else if (task.Title.Length > 200) errors.Add($"{path}.title", $"{name} : le titre dépasse 200 caractères.");
             if ((task.Role is null) == (task.Assignee is null))
                 errors.Add($"{path}.role", $"{name} doit indiquer soit un rôle (« role »), soit une personne désignée (« assignee »), pas les deux.");
             if (task.Role is not null && !roles.Contains(task.Role)) errors.Add($"{path}.role", $"{name} est confiée à un rôle inconnu « {task.Role} ».");

@@ -51,7 +51,7 @@ internal sealed class WorkflowEngine(
             Audit(instance, actor, WorkflowAuditActions.Started, to: definition.InitialState);
             Enter(instance, definition, definition.InitialState, actor, pending);
             try { await db.SaveChangesAsync(ct); }
-            catch (DbUpdateException ex) when (ex is not DbUpdateConcurrencyException) { throw alreadyRunning; }
+            catch (DbUpdateException ex) when (IsUniqueViolation(ex)) { throw alreadyRunning; }
             return ToDto(instance, definition);
         }, ct);
     }
@@ -452,7 +452,13 @@ internal sealed class WorkflowEngine(
                     foreach (var domainEvent in pending) await events.RaiseAsync(domainEvent, ct);
                     return joined;
                 }
-                catch (DbUpdateConcurrencyException) { throw Conflict(); }
+                catch (DbUpdateConcurrencyException) { db.ChangeTracker.Clear(); throw Conflict(); }
+                catch
+                {
+                    // Refused halfway: forget the half-made changes, so that the outer unit of work cannot save them.
+                    db.ChangeTracker.Clear();
+                    throw;
+                }
             }
             try
             {
@@ -472,6 +478,9 @@ internal sealed class WorkflowEngine(
 
     private static ValidationFailedException Conflict() =>
         new("Instance", "Ce workflow vient d'être modifié par quelqu'un d'autre : rechargez la page avant de recommencer.");
+
+    private static bool IsUniqueViolation(DbUpdateException ex) =>
+        ex.InnerException is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 19 } or Npgsql.PostgresException { SqlState: "23505" };
 
     private static ValidationFailedException InstanceNotFound() => new("Instance", "Workflow introuvable sur ce portail.");
 

@@ -31,7 +31,7 @@ public sealed class WorkflowDetailModel : PageModel
         Counts = await store.InstanceCountsAsync(ct);
         var used = definition.Transitions.Select(t => t.Guard).OfType<string>().ToHashSet();
         Guards = HttpContext.RequestServices.GetServices<IWorkflowGuard>().Where(g => used.Contains(g.Name)).ToList();
-        Mermaid = MermaidDiagram.For(definition);
+        Mermaid = MermaidDiagram.For(definition, Guards.ToDictionary(g => g.Name, g => g.Description));
         Json = definition.ToJson();
         return Page();
     }

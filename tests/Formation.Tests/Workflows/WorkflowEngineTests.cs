@@ -242,6 +242,46 @@ public sealed class WorkflowEngineTests(WorkflowHost host) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Tasks_assigned_from_the_data_go_one_to_each_person_named()
+    {
+        var id = "experts-" + _suffix;
+        await SaveDefinitionAsync(Factory, JsonNode.Parse($$"""
+            {
+              "id": "{{id}}", "name": "Relecture par des experts désignés", "initialState": "review",
+              "states": [
+                { "id": "review", "label": "En relecture",
+                  "task": { "title": "Rendre un avis", "assignee": "data.reviewers", "completion": "all", "outcomes": ["reject", "approve"] } },
+                { "id": "approved", "label": "Approuvé", "terminal": true },
+                { "id": "rejected", "label": "Refusé", "terminal": true }
+              ],
+              "transitions": [
+                { "from": "review", "trigger": "approve", "to": "approved" },
+                { "from": "review", "trigger": "reject", "to": "rejected" }
+              ]
+            }
+            """)!.AsObject());
+
+        var nobody = await RefusedAsync(() => Engine(e => e.StartAsync(new StartWorkflow(id, "module", "m1"), Admin)));
+        Assert.Contains("Personne n'est désigné pour la tâche « Rendre un avis » (data.reviewers)", nobody);
+        Assert.Null(await Engine(e => e.FindByCorrelationAsync(id, "module", "m1"))); // nothing was left behind
+
+        var data = new JsonObject { ["reviewers"] = new JsonArray("reviewer-1", "reviewer-3", "reviewer-1") };
+        var instance = await Engine(e => e.StartAsync(new StartWorkflow(id, "module", "m1", data), Admin));
+        var tasks = await Engine(e => e.TasksOfInstanceAsync(instance.Id));
+        Assert.Equal(["reviewer-1", "reviewer-3"], tasks.Select(t => t.AssigneeUserId));
+        Assert.All(tasks, t => Assert.Null(t.Role));
+        Assert.Contains("confiée à une autre personne", await RefusedAsync(() => Engine(e => e.DecideAsync(tasks[0].Id, "approve", null, Reviewer2))));
+        Assert.Equal([tasks[1].Id], (await Engine(e => e.TasksForActorAsync(Reviewer3))).Where(t => t.InstanceId == instance.Id).Select(t => t.Id));
+
+        Assert.False((await Engine(e => e.DecideAsync(tasks[1].Id, "approve", null, Reviewer3))).StateCompleted);
+        var done = await Engine(e => e.DecideAsync(tasks[0].Id, "reject", "Hors sujet.", Reviewer1));
+        Assert.Equal(("rejected", true), (done.Instance.State, done.StateCompleted));
+        Assert.Equal(instance.Id, (await Engine(e => e.FindByCorrelationAsync(id, "module", "m1")))!.Id); // the latest finished one
+        var again = await Engine(e => e.StartAsync(new StartWorkflow(id, "module", "m1", data), Admin)); // a finished instance frees the item
+        Assert.NotEqual(instance.Id, again.Id);
+    }
+
+    [Fact]
     public async Task Two_people_deciding_one_task_at_once_cannot_both_win()
     {
         for (var round = 0; round < 3; round++)

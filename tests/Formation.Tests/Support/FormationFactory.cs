@@ -15,9 +15,33 @@ namespace Formation.Tests.Support;
 /// </summary>
 public sealed class FormationFactory : WebApplicationFactory<Program>
 {
-    public string DataPath { get; } = Path.Combine(Path.GetTempPath(), "formation-tests", Guid.NewGuid().ToString("N"));
+    public FormationFactory() : this(null, null) { }
+
+    private FormationFactory(string? dataPath, string? databaseName)
+    {
+        DataPath = dataPath ?? Path.Combine(Path.GetTempPath(), "formation-tests", Guid.NewGuid().ToString("N"));
+        _databaseName = databaseName ?? "formation_test_" + Guid.NewGuid().ToString("N")[..12];
+        _databaseExists = databaseName is not null;
+    }
+
+    /// <summary>
+    /// A new host on the data of <paramref name="previous"/> (same data path, same database): a restart. Create
+    /// <paramref name="previous"/> with <see cref="KeepData"/> and dispose it first; the new host deletes the data when disposed.
+    /// </summary>
+    public static FormationFactory Restart(FormationFactory previous, Action<IServiceCollection>? testServices = null)
+    {
+        var next = new FormationFactory(previous.DataPath, previous._databaseName) { TestServices = testServices ?? previous.TestServices };
+        foreach (var (key, value) in previous.Settings) next.Settings[key] = value;
+        return next;
+    }
+
+    public string DataPath { get; }
     private readonly string? _postgresServer = Environment.GetEnvironmentVariable("FORMATION_TEST_POSTGRES");
-    private readonly string _databaseName = "formation_test_" + Guid.NewGuid().ToString("N")[..12];
+    private readonly string _databaseName;
+    private readonly bool _databaseExists;
+
+    /// <summary>Leaves the data path and database behind when disposed, for <see cref="Restart"/>.</summary>
+    public bool KeepData { get; init; }
 
     public bool UsesPostgres => !string.IsNullOrWhiteSpace(_postgresServer);
     public Dictionary<string, string?> Settings { get; } = new();
@@ -31,8 +55,9 @@ public sealed class FormationFactory : WebApplicationFactory<Program>
         builder.UseSetting("App:SetupRecipe", "none");
         if (UsesPostgres)
         {
-            using (var connection = new NpgsqlConnection(_postgresServer))
+            if (!_databaseExists)
             {
+                using var connection = new NpgsqlConnection(_postgresServer);
                 connection.Open();
                 using var create = connection.CreateCommand();
                 create.CommandText = $"CREATE DATABASE {_databaseName}";
@@ -88,6 +113,7 @@ public sealed class FormationFactory : WebApplicationFactory<Program>
         await base.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         NpgsqlConnection.ClearAllPools();
+        if (KeepData) return;
         if (UsesPostgres)
         {
             await using var connection = new NpgsqlConnection(_postgresServer);

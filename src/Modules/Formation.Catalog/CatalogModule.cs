@@ -32,7 +32,7 @@ public sealed class CatalogModule : FormationModule
 
     public override void ConfigureServices(IServiceCollection services, IConfiguration configuration)
     {
-        services.AddDbContext<CatalogDbContext>((sp, o) => o.UseShellDatabase(sp.GetRequiredService<ShellDatabase>()));
+        services.AddModuleDbContext<CatalogDbContext>();
         services.AddScoped<CatalogReader>();
         services.AddScoped<ICatalogReader>(sp => sp.GetRequiredService<CatalogReader>());
         services.AddScoped<ICatalogOverview>(sp => sp.GetRequiredService<CatalogReader>());

@@ -45,7 +45,7 @@ public sealed class IdentityModule : FormationModule
 
     public override void ConfigureServices(IServiceCollection services, IConfiguration configuration)
     {
-        services.AddDbContext<IdentityDataContext>((sp, o) => o.UseShellDatabase(sp.GetRequiredService<ShellDatabase>()));
+        services.AddModuleDbContext<IdentityDataContext>();
         services.AddIdentity<FormationUser, IdentityRole>(options =>
             {
                 options.User.RequireUniqueEmail = true;

@@ -21,7 +21,7 @@ public sealed class InsightsModule : FormationModule
 
     public override void ConfigureServices(IServiceCollection services, IConfiguration configuration)
     {
-        services.AddDbContext<InsightsDbContext>((sp, o) => o.UseShellDatabase(sp.GetRequiredService<ShellDatabase>()));
+        services.AddModuleDbContext<InsightsDbContext>();
         services.AddScoped<NeedsWatch>();
         services.AddScoped<Formation.Shell.Recipes.IRecipeStep, Recipes.NeedsStep>();
         services.AddSingleton<INavigationProvider, InsightsNavigation>();

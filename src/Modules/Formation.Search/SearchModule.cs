@@ -29,7 +29,7 @@ public sealed class SearchModule : FormationModule
 
     public override void ConfigureServices(IServiceCollection services, IConfiguration configuration)
     {
-        services.AddDbContext<SearchDbContext>((sp, o) => o.UseShellDatabase(sp.GetRequiredService<ShellDatabase>()));
+        services.AddModuleDbContext<SearchDbContext>();
         services.AddSingleton<SynonymStore>();
         services.AddSingleton<SearchIndex>();
         services.AddScoped<ModuleSearch>();

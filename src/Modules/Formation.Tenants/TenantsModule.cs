@@ -28,7 +28,7 @@ public sealed class TenantsModule : FormationModule
 
     public override void ConfigureServices(IServiceCollection services, IConfiguration configuration)
     {
-        services.AddDbContext<TenantsDbContext>((sp, o) => o.UseShellDatabase(sp.GetRequiredService<ShellDatabase>()));
+        services.AddModuleDbContext<TenantsDbContext>();
         services.AddSingleton<ITenantDirectory, TenantDirectory>();
         services.AddScoped<TenantAdministration>();
         services.AddScoped<IRecipeStep, TenantsStep>();

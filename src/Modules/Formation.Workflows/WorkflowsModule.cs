@@ -39,7 +39,7 @@ public sealed class WorkflowsModule : FormationModule
 
     public override void ConfigureServices(IServiceCollection services, IConfiguration configuration)
     {
-        services.AddDbContext<WorkflowsDbContext>((sp, o) => o.UseShellDatabase(sp.GetRequiredService<ShellDatabase>()));
+        services.AddModuleDbContext<WorkflowsDbContext>();
         services.AddSingleton<DefinitionCache>();
         services.AddScoped<WorkflowDefinitionStore>();
         services.AddScoped<IWorkflowDefinitions>(sp => sp.GetRequiredService<WorkflowDefinitionStore>());

@@ -96,6 +96,12 @@ public sealed class ShellTransaction(ShellDatabase database) : IAsyncDisposable
 
 public static class DbContextOptionsBuilderExtensions
 {
+    /// <summary>Registers a module's DbContext on the scope's shared connection (see <see cref="ShellDatabase"/>).</summary>
+    public static Microsoft.Extensions.DependencyInjection.IServiceCollection AddModuleDbContext<TContext>(this Microsoft.Extensions.DependencyInjection.IServiceCollection services)
+        where TContext : DbContext =>
+        Microsoft.Extensions.DependencyInjection.EntityFrameworkServiceCollectionExtensions.AddDbContext<TContext>(services,
+            (sp, o) => o.UseShellDatabase(Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<ShellDatabase>(sp)));
+
     public static DbContextOptionsBuilder UseShellDatabase(this DbContextOptionsBuilder builder, ShellDatabase database)
     {
         if (database.Provider == DatabaseProvider.Postgres) builder.UseNpgsql(database.Connection);

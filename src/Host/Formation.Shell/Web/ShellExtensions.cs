@@ -34,7 +34,7 @@ public static class ShellExtensions
         services.AddScoped<ShellDatabase>();
         services.AddScoped<TenantContext>();
         services.AddSingleton<MigrationRunner>();
-        services.AddDbContext<Formation.Shell.Events.ShellDbContext>((sp, o) => o.UseShellDatabase(sp.GetRequiredService<ShellDatabase>()));
+        services.AddModuleDbContext<Formation.Shell.Events.ShellDbContext>();
         services.AddScoped<Formation.Shell.Events.DomainEvents>();
         services.AddSingleton<Formation.Shell.Events.OutboxSignal>();
         services.AddSingleton<Formation.Shell.Events.OutboxDispatcher>();

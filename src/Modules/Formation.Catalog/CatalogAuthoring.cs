@@ -84,12 +84,16 @@ public sealed class CatalogAuthoring(
     /// <summary>Hands the draft over for review (the review process decides; administrators may publish directly).</summary>
     public async Task SubmitAsync(Guid moduleId, Guid? actingOrganisationId, CancellationToken ct = default)
     {
-        var module = await FindOwnAsync(moduleId, actingOrganisationId, ct) ?? throw NotFound();
-        var draft = module.Draft ?? throw new ValidationFailedException("Version", "Aucun brouillon à soumettre.");
-        ModuleContentRules.Validate(draft.Content);
-        draft.State = VersionState.Submitted;
-        draft.SubmittedUtc = time.GetUtcNow();
-        await db.SaveChangesAsync(ct);
+        await database.InTransactionAsync(async () =>
+        {
+            var module = await FindOwnAsync(moduleId, actingOrganisationId, ct) ?? throw NotFound();
+            var draft = module.Draft ?? throw new ValidationFailedException("Version", "Aucun brouillon à soumettre.");
+            ModuleContentRules.Validate(draft.Content);
+            draft.State = VersionState.Submitted;
+            draft.SubmittedUtc = time.GetUtcNow();
+            await db.SaveChangesAsync(ct);
+            await events.RaiseAsync(new ModuleSubmitted(module.Id, draft.Id, module.OwnerTenantId, module.PublisherId), ct);
+        }, ct);
     }
 
     /// <summary>Publishes the latest draft or submitted version: it replaces the published one in one transaction, with its event.</summary>

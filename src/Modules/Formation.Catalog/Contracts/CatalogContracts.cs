@@ -87,6 +87,9 @@ public interface ICatalogReader
 /// <summary>A module version became the published one (first publication or a new version replacing the previous).</summary>
 public sealed record ModulePublished(Guid ModuleId, Guid VersionId, string OwnerTenantId) : IDomainEvent;
 
+/// <summary>A publisher handed a draft over for review (the review process starts or resumes its round).</summary>
+public sealed record ModuleSubmitted(Guid ModuleId, Guid VersionId, string OwnerTenantId, Guid PublisherId) : IDomainEvent;
+
 /// <summary>A module is no longer published (retired or unpublished).</summary>
 public sealed record ModuleUnpublished(Guid ModuleId, string OwnerTenantId) : IDomainEvent;
 

@@ -31,7 +31,7 @@ public sealed class ReviewModule : FormationModule
 
     public override void ConfigureServices(IServiceCollection services, IConfiguration configuration)
     {
-        services.AddDbContext<ReviewDbContext>((sp, o) => o.UseShellDatabase(sp.GetRequiredService<ShellDatabase>()));
+        services.AddModuleDbContext<ReviewDbContext>();
         services.AddScoped<ReviewSettingsStore>();
         services.AddScoped<ReviewerDirectory>();
         services.AddScoped<ReviewNotifier>();
@@ -57,7 +57,5 @@ internal sealed class ReviewNavigation : INavigationProvider
     [
         new("Relecture", "/relecture", Menus.Main, Order: 55, FeatureId: ReviewModule.Feature, Roles: [Roles.Reviewer]),
         new("Notifications", "/notifications", Menus.Account, Order: 20, FeatureId: ReviewModule.Feature, AuthenticatedOnly: true),
-        new("Relecture des modules", "/admin/relecture", Menus.Admin, Order: 42, FeatureId: ReviewModule.Feature, Roles: [Roles.TenantAdmin, Roles.PlatformAdmin]),
-        new("Relecteur·rices", "/admin/relecteurs", Menus.Admin, Order: 43, FeatureId: ReviewModule.Feature, Roles: [Roles.TenantAdmin, Roles.PlatformAdmin]),
     ];
 }

@@ -107,6 +107,41 @@ public sealed class ReviewProcessTests(FormationFactory factory) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task A_reviewer_reviews_through_the_inbox_and_the_review_screen()
+    {
+        var word = "ecran" + Guid.NewGuid().ToString("N")[..6];
+        var moduleId = await CreateAndSubmitAsync(word);
+        await StateAsync(moduleId, ReviewDefinition.InReview);
+        var task = Assert.Single(await TasksAsync("expert-a", moduleId));
+
+        var reviewer = factory.ClientFor(_portal.Host);
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, (await reviewer.LogInAsync(_portal.Email("expert-a"), TestPortal.Password)).StatusCode);
+        var inbox = System.Net.WebUtility.HtmlDecode(await reviewer.GetStringAsync("/relecture"));
+        Assert.Contains($"Accueillir l'enfant {word}", inbox);
+        Assert.Contains($"/relecture/{task.Id}", inbox);
+
+        var screen = System.Net.WebUtility.HtmlDecode(await reviewer.GetStringAsync($"/relecture/{task.Id}"));
+        Assert.Contains("Le module tel que les apprenant·es le verront", screen);
+        Assert.Contains("Conformité au cadre légal de la protection de l'enfance", screen);
+
+        var incomplete = await reviewer.SubmitAsync($"/relecture/{task.Id}", new Dictionary<string, string> { ["Scores[exactitude]"] = "4", ["Decision"] = "approve" });
+        Assert.Equal(System.Net.HttpStatusCode.OK, incomplete.StatusCode);
+        Assert.Contains("Notez le critère", System.Net.WebUtility.HtmlDecode(await incomplete.Content.ReadAsStringAsync()));
+
+        var full = CriteriaGrid.Default.Criteria.ToDictionary(c => $"Scores[{c.Key}]", _ => "3");
+        full["Decision"] = "approve";
+        full["Comment"] = "Clair et juste.";
+        var done = await reviewer.SubmitAsync($"/relecture/{task.Id}", full);
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, done.StatusCode);
+        Assert.DoesNotContain($"/relecture/{task.Id}", await reviewer.GetStringAsync("/relecture"));
+
+        // Nobody else opens this task, not even another reviewer of the portal.
+        var other = factory.ClientFor(_portal.Host);
+        await other.LogInAsync(_portal.Email("expert-interne"), TestPortal.Password);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await other.GetAsync($"/relecture/{task.Id}")).StatusCode);
+    }
+
+    [Fact]
     public async Task Two_independent_reviewers_approve_and_the_module_is_published_and_searchable()
     {
         var word = "revue" + Guid.NewGuid().ToString("N")[..6];

@@ -139,6 +139,15 @@ public sealed class ReviewProcessTests(FormationFactory factory) : IAsyncLifetim
         var other = factory.ClientFor(_portal.Host);
         await other.LogInAsync(_portal.Email("expert-interne"), TestPortal.Password);
         Assert.Equal(System.Net.HttpStatusCode.NotFound, (await other.GetAsync($"/relecture/{task.Id}")).StatusCode);
+
+        // The publisher follows the review from the workspace; reviewers stay anonymous by default.
+        var publisher = factory.ClientFor(_portal.Host);
+        await publisher.LogInAsync(_portal.Email("institute-publisher"), TestPortal.Password);
+        Assert.Contains($"/espace-editeur/{moduleId}/relecture", await publisher.GetStringAsync("/espace-editeur"));
+        var status = System.Net.WebUtility.HtmlDecode(await publisher.GetStringAsync($"/espace-editeur/{moduleId}/relecture"));
+        Assert.Contains("En relecture", status);
+        Assert.Contains("Clair et juste.", status);
+        Assert.DoesNotContain("expert-a", status);
     }
 
     [Fact]

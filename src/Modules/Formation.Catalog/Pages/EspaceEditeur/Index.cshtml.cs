@@ -8,8 +8,11 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Formation.Catalog.Pages.EspaceEditeur;
 
 [Authorize(Policy = CatalogModule.PublisherPolicy)]
-public sealed class EspaceEditeurModel(CatalogAuthoring authoring, PublisherContext publisher) : PageModel
+public sealed class EspaceEditeurModel(CatalogAuthoring authoring, PublisherContext publisher, Formation.Shell.Modules.FeatureService features, Formation.Shell.Tenancy.TenantContext tenant) : PageModel
 {
+    /// <summary>The review module, when on for this portal, shows each module's review status.</summary>
+    public bool ReviewEnabled => features.IsEnabled(tenant.Required, "Formation.Review");
+
     public string? OrganisationName { get; private set; }
     public List<TrainingModule> Modules { get; private set; } = [];
 

@@ -148,6 +148,13 @@ public sealed class ReviewProcessTests(FormationFactory factory) : IAsyncLifetim
         Assert.Contains("En relecture", status);
         Assert.Contains("Clair et juste.", status);
         Assert.DoesNotContain("expert-a", status);
+
+        // The operators' dashboard counts it among the modules under review.
+        var admin = factory.ClientFor(_portal.Host);
+        await admin.LogInAsync(_portal.Email("tenant-admin"), TestPortal.Password);
+        var dashboard = System.Net.WebUtility.HtmlDecode(await admin.GetStringAsync("/admin/relecture"));
+        Assert.Contains("Modules par état", dashboard);
+        Assert.Contains("Taux d'approbation", dashboard);
     }
 
     [Fact]

@@ -181,6 +181,10 @@ public interface IWorkflowEngine
     Task<WorkflowInstanceDto?> FindAsync(Guid instanceId, CancellationToken ct = default);
     /// <summary>The running instance of a definition for an item, else its latest finished one, else null.</summary>
     Task<WorkflowInstanceDto?> FindByCorrelationAsync(string definitionId, string correlationType, string correlationId, CancellationToken ct = default);
+    /// <summary>Every instance of a definition on the current portal (dashboards).</summary>
+    Task<IReadOnlyList<WorkflowInstanceDto>> InstancesAsync(string definitionId, CancellationToken ct = default);
+    /// <summary>Every open task of a definition on the current portal (overdue lists).</summary>
+    Task<IReadOnlyList<WorkflowTaskDto>> OpenTasksAsync(string definitionId, CancellationToken ct = default);
     /// <summary>The manual transitions the actor may fire now (roles and guards checked; task outcomes excluded).</summary>
     Task<IReadOnlyList<WorkflowActionDto>> AvailableActionsAsync(Guid instanceId, WorkflowActor actor, CancellationToken ct = default);
     /// <summary>The audit trail, oldest first.</summary>

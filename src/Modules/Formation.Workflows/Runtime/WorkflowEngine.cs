@@ -125,6 +125,25 @@ internal sealed class WorkflowEngine(
 
     // ---------- tasks ----------
 
+    public async Task<IReadOnlyList<WorkflowInstanceDto>> InstancesAsync(string definitionId, CancellationToken ct = default)
+    {
+        var instances = await db.Instances.AsNoTracking().Where(i => i.DefinitionId == definitionId).ToListAsync(ct);
+        var result = new List<WorkflowInstanceDto>(instances.Count);
+        foreach (var instance in instances.OrderByDescending(i => i.CreatedUtc)) result.Add(ToDto(instance, await DefinitionOfAsync(instance, ct)));
+        return result;
+    }
+
+    public async Task<IReadOnlyList<WorkflowTaskDto>> OpenTasksAsync(string definitionId, CancellationToken ct = default)
+    {
+        var rows = await db.Tasks.AsNoTracking()
+            .Join(db.Instances.AsNoTracking().Where(i => i.DefinitionId == definitionId), t => t.InstanceId, i => i.Id, (t, i) => new { Task = t, Instance = i })
+            .ToListAsync(ct);
+        var result = new List<WorkflowTaskDto>();
+        foreach (var row in rows.Where(r => r.Task.Status is WorkflowTaskStatus.Open or WorkflowTaskStatus.Claimed))
+            result.Add(ToDto(row.Task, row.Instance, await DefinitionOfAsync(row.Instance, ct)));
+        return result.OrderBy(t => t.DueUtc ?? DateTimeOffset.MaxValue).ToList();
+    }
+
     public async Task<IReadOnlyList<WorkflowTaskDto>> TasksOfInstanceAsync(Guid instanceId, CancellationToken ct = default)
     {
         var instance = await db.Instances.AsNoTracking().FirstOrDefaultAsync(i => i.Id == instanceId, ct) ?? throw InstanceNotFound();

@@ -57,6 +57,7 @@ internal sealed class ReviewNavigation : INavigationProvider
     [
         new("Relecture", "/relecture", Menus.Main, Order: 55, FeatureId: ReviewModule.Feature, Roles: [Roles.Reviewer]),
         new("Relecture des modules", "/admin/relecture", Menus.Admin, Order: 42, FeatureId: ReviewModule.Feature, Roles: [Roles.TenantAdmin, Roles.PlatformAdmin]),
+        new("Relecteur·rices", "/admin/relecteurs", Menus.Admin, Order: 43, FeatureId: ReviewModule.Feature, Roles: [Roles.TenantAdmin, Roles.PlatformAdmin]),
         new("Notifications", "/notifications", Menus.Account, Order: 20, FeatureId: ReviewModule.Feature, AuthenticatedOnly: true),
     ];
 }

@@ -155,6 +155,19 @@ public sealed class ReviewProcessTests(FormationFactory factory) : IAsyncLifetim
         var dashboard = System.Net.WebUtility.HtmlDecode(await admin.GetStringAsync("/admin/relecture"));
         Assert.Contains("Modules par état", dashboard);
         Assert.Contains("Taux d'approbation", dashboard);
+
+        // Admins set an expert's themes, institute and lead role from the reviewers page.
+        var saved = await admin.SubmitAsync("/admin/relecteurs", new Dictionary<string, string>
+        {
+            ["UserId"] = _ids["reviewer"], ["Themes"] = "mna", ["InstituteId"] = _institute.ToString(), ["IsLead"] = "true", ["Active"] = "true",
+        });
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, saved.StatusCode);
+        var profile = await InPortal(async sp => (await sp.GetRequiredService<ReviewerDirectory>().ListAsync()).Single(p => p.UserId == _ids["reviewer"]));
+        Assert.Equal(["mna"], profile.Themes);
+        Assert.Equal(_institute, profile.InstituteId);
+        Assert.True(profile.IsLead);
+        var refused = await admin.SubmitAsync("/admin/relecteurs", new Dictionary<string, string> { ["UserId"] = _ids["reviewer"], ["Themes"] = "inconnu" });
+        Assert.Contains("Thématique inconnue", System.Net.WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync()));
     }
 
     [Fact]

@@ -22,7 +22,7 @@ public abstract class PortalTest(PortalFixture fixture, ITestOutputHelper output
             Locale = "fr-FR",
             ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
         });
-        context.SetDefaultTimeout(15_000);
+        context.SetDefaultTimeout(30_000);
         var page = await context.NewPageAsync();
         page.PageError += (_, error) => Output.WriteLine($"[page error] {error}");
         try

@@ -168,6 +168,11 @@ public sealed class ReviewProcessTests(FormationFactory factory) : IAsyncLifetim
         Assert.True(profile.IsLead);
         var refused = await admin.SubmitAsync("/admin/relecteurs", new Dictionary<string, string> { ["UserId"] = _ids["reviewer"], ["Themes"] = "inconnu" });
         Assert.Contains("Thématique inconnue", System.Net.WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync()));
+
+        // Settings: a broken grid line is refused in French and nothing changes.
+        var badGrid = await admin.SubmitAsync("/admin/relecture/reglages", new Dictionary<string, string> { ["DueDays"] = "10", ["ReminderDaysBefore"] = "2", ["Grid"] = "exactitude | Exactitude" });
+        Assert.Contains("Ligne 1", System.Net.WebUtility.HtmlDecode(await badGrid.Content.ReadAsStringAsync()));
+        Assert.Equal(5, (await InPortal(sp => sp.GetRequiredService<ReviewSettingsStore>().GetAsync())).Grid.Criteria.Count);
     }
 
     [Fact]

@@ -170,6 +170,27 @@ public sealed class SearchIndexTests : IDisposable
     }
 
     [Fact]
+    public async Task The_kept_visibility_filter_follows_curation_changes_publications_and_withdrawals()
+    {
+        var mna = Module("Accueil MNA", themes: ["mna"]);
+        var attachement = Module("Accueil et attachement", themes: ["attachement"]);
+        await _search.AddAsync(mna, attachement);
+        var onlyMna = new CatalogCurationDto(CurationMode.Rules, ["mna"], [], []);
+        Assert.Equal([mna.Title], _search.Titles("accueil", curation: onlyMna));
+        // Same rules in new lists (as read again from the database), then other rules, then the first ones again.
+        Assert.Equal([mna.Title], _search.Titles("accueil", curation: new CatalogCurationDto(CurationMode.Rules, ["mna"], [], [])));
+        Assert.Equal([attachement.Title], _search.Titles("accueil", curation: new CatalogCurationDto(CurationMode.Rules, ["attachement"], [], [])));
+        Assert.Equal([mna.Title], _search.Titles("accueil", curation: onlyMna));
+
+        var later = Module("Accueil MNA, suite", themes: ["mna"]);
+        await _search.Index.UpsertAsync(later);
+        Assert.Equal([mna.Title, later.Title], _search.Titles("accueil", curation: onlyMna).Order());
+        await _search.Index.DeleteAsync(mna.Id);
+        Assert.Equal([later.Title], _search.Titles("accueil", curation: onlyMna));
+        Assert.Equal(1, _search.Search("accueil", curation: onlyMna).Facets.Single(f => f.Facet.Name == "theme").Values.Sum(v => v.Count));
+    }
+
+    [Fact]
     public async Task Results_sort_by_relevance_date_duration_or_price()
     {
         await _search.AddAsync(

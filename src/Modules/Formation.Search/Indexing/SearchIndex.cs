@@ -26,6 +26,7 @@ public sealed class SearchIndex : IDisposable
     private readonly SearcherManager _searchers;
     private readonly SemaphoreSlim _writing = new(1, 1);
     private readonly SynonymStore _synonyms;
+    private readonly VisibilityFilters _visibilityFilters = new();
     private readonly FileStream _processLock;
 
     public SearchIndex(AppPaths paths, SynonymStore synonyms)
@@ -105,8 +106,8 @@ public sealed class SearchIndex : IDisposable
     public SearchResults Search(SearchQuery query, ModuleVisibility visibility)
     {
         var text = TextQuery.Parse(query.Text, _synonyms.Current);
-        var visible = visibility.ToQuery();
-        var filtered = new BooleanQuery { { visible, Occur.MUST } };
+        var visible = _visibilityFilters.For(visibility);
+        var filtered = new BooleanQuery { { new ConstantScoreQuery(visible), Occur.MUST } };
         foreach (var (facet, values) in query.Filters)
         {
             var any = new BooleanQuery();
@@ -117,9 +118,9 @@ public sealed class SearchIndex : IDisposable
         var searcher = _searchers.Acquire();
         try
         {
-            var top = searcher.Search(text.Query, new QueryWrapperFilter(filtered), query.Page * SearchQuery.PageSize, SortOf(query.Sort, text));
+            var top = searcher.Search(text.Query, query.Filters.Count == 0 ? visible : new QueryWrapperFilter(filtered), query.Page * SearchQuery.PageSize, SortOf(query.Sort, text));
             var facets = new FacetCounter(SearchFacets.All, query);
-            searcher.Search(text.Query, new QueryWrapperFilter(visible), facets);
+            searcher.Search(text.Query, visible, facets);
             var highlighter = text.IsEmpty ? null : new HitHighlighter(text, searcher.IndexReader);
             var hits = top.ScoreDocs.Skip((query.Page - 1) * SearchQuery.PageSize).Select(scored =>
             {

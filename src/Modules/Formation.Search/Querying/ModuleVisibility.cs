@@ -13,6 +13,11 @@ namespace Formation.Search.Querying;
 /// </summary>
 public sealed record ModuleVisibility(string TenantId, CatalogCurationDto Curation)
 {
+    /// <summary>Equal for the same portal and the same curation (its lists compared by content, in any order).</summary>
+    public string CacheKey => string.Join('|', TenantId, Curation.Mode,
+        string.Join(',', Curation.Themes.Order(StringComparer.Ordinal)), string.Join(',', Curation.Professions.Order(StringComparer.Ordinal)),
+        string.Join(',', Curation.PickedModuleIds.Order()));
+
     public Query ToQuery()
     {
         var own = new TermQuery(new Term(ModuleDocument.Owner, TenantId));

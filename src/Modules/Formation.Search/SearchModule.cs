@@ -34,6 +34,7 @@ public sealed class SearchModule : FormationModule
         services.AddSingleton<SearchIndex>();
         services.AddScoped<ModuleSearch>();
         services.AddScoped<ICatalogOverview, SearchCatalogOverview>();
+        services.AddSingleton<CatalogOverviewCache>();
         services.AddScoped<IDomainEventHandler<ModulePublished>, SearchIndexMaintenance>();
         services.AddScoped<IDomainEventHandler<ModuleUnpublished>, SearchIndexMaintenance>();
         services.AddHostedService<SearchIndexStartup>();

@@ -35,6 +35,7 @@ public sealed class SearchModule : FormationModule
         services.AddScoped<ModuleSearch>();
         services.AddScoped<ICatalogOverview, SearchCatalogOverview>();
         services.AddScoped<ISearchAnalytics, SearchAnalytics>();
+        services.AddSingleton<CatalogOverviewCache>();
         services.AddScoped<IDomainEventHandler<ModulePublished>, SearchIndexMaintenance>();
         services.AddScoped<IDomainEventHandler<ModuleUnpublished>, SearchIndexMaintenance>();
         services.AddHostedService<SearchIndexStartup>();

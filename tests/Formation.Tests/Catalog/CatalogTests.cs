@@ -93,7 +93,8 @@ public sealed class CatalogTests(FormationFactory factory) : IAsyncLifetime
     {
         var client = factory.ClientFor(_portal.Host);
         string html = "";
-        for (var attempt = 0; attempt < 50 && !html.Contains("Comprendre l&#x27;attachement"); attempt++)
+        // Wait for this test's own modules (earlier tests published others with the same titles): the index follows the outbox.
+        for (var attempt = 0; attempt < 50 && !(html.Contains($"/formations/{Slug("attachement")}") && html.Contains($"/formations/{Slug("violences")}")); attempt++)
         {
             html = await client.GetStringAsync("/formations");
             await Task.Delay(100);

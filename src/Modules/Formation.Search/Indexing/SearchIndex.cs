@@ -46,6 +46,11 @@ public sealed class SearchIndex : IDisposable
     /// <summary>No index was on disk when this opened: it needs a rebuild from the catalogue.</summary>
     public bool IsNew { get; }
 
+    private long _version;
+
+    /// <summary>Grows each time a change becomes visible to searches: what was computed from an older version may be stale.</summary>
+    public long Version => Interlocked.Read(ref _version);
+
     public Task UpsertAsync(PublishedModule module, CancellationToken ct = default) =>
         WriteAsync(() => _writer.UpdateDocument(ModuleDocument.IdTerm(module.Id), ModuleDocument.From(module)), ct);
 
@@ -100,6 +105,7 @@ public sealed class SearchIndex : IDisposable
     {
         _writer.Commit();
         _searchers.MaybeRefreshBlocking();
+        Interlocked.Increment(ref _version);
     }
 
     /// <summary>One page of the modules <paramref name="visibility"/> lets the portal show, with facet counts and highlights.</summary>

@@ -2,4 +2,5 @@ using Formation.Catalog.Contracts;
 
 namespace Formation.Catalog.Pages;
 
-public sealed record ModuleViewModel(PublishedModule Module);
+/// <param name="Action">What another module offers here (enrol, resume), replacing the placeholder buttons.</param>
+public sealed record ModuleViewModel(PublishedModule Module, ModulePageAction? Action = null);

@@ -1,5 +1,12 @@
 using Formation.Lrs.Contracts;
+using Formation.Lrs.Data;
+using Formation.Lrs.Xapi;
+using Formation.Shell.Data;
 using Formation.Shell.Modules;
+using Formation.Shell.Navigation;
+using Formation.Shell.Security;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,23 +28,32 @@ public sealed class LrsModule : FormationModule
 
     public override void ConfigureServices(IServiceCollection services, IConfiguration configuration)
     {
-        services.AddScoped<ILrsStatementWriter, NotReadyLrs>();
-        services.AddScoped<ILrsStatementReader, NotReadyLrs>();
-        services.AddScoped<ILrsDocuments, NotReadyLrs>();
-        services.AddScoped<ILrsSessionTokens, NotReadyLrs>();
+        services.AddModuleDbContext<LrsDbContext>();
+        services.AddSingleton<LrsCredentialCache>();
+        services.AddScoped<LrsCredentials>();
+        services.AddScoped<StatementStore>();
+        services.AddScoped<DocumentStore>();
+        services.AddScoped<XapiEndpoint>();
+        services.AddScoped<ILrsStatementWriter, LrsStatementWriter>();
+        services.AddScoped<ILrsStatementReader, LrsStatementReader>();
+        services.AddScoped<ILrsDocuments, LrsDocuments>();
+        services.AddScoped<ILrsSessionTokens, LrsSessionTokens>();
+        services.AddScoped<Formation.Shell.Recipes.IRecipeStep, Recipes.LrsClientsStep>();
+        services.AddSingleton<INavigationProvider, LrsNavigation>();
     }
 
-    public override void MapEndpoints(IEndpointRouteBuilder endpoints) { }
+    public override void MapEndpoints(IEndpointRouteBuilder endpoints)
+    {
+        static Task Handle(HttpContext http) => http.RequestServices.GetRequiredService<XapiEndpoint>().HandleAsync(http);
+        endpoints.Map("/xapi", Handle).DisableAntiforgery();
+        endpoints.Map("/xapi/{**resource}", Handle).DisableAntiforgery();
+    }
 }
 
-/// Placeholder so that the contract can be coded against while the store is built.
-internal sealed class NotReadyLrs : ILrsStatementWriter, ILrsStatementReader, ILrsDocuments, ILrsSessionTokens
+internal sealed class LrsNavigation : INavigationProvider
 {
-    public Task<Guid> StoreAsync(System.Text.Json.Nodes.JsonObject statement, CancellationToken ct = default) => throw new NotImplementedException();
-    public Task<IReadOnlyList<LrsStatementSummary>> ForRegistrationAsync(Guid registration, CancellationToken ct = default) => throw new NotImplementedException();
-    public Task PutStateAsync(string activityId, System.Text.Json.Nodes.JsonObject agent, Guid? registration, string stateId, string contentType, byte[] content, CancellationToken ct = default) => throw new NotImplementedException();
-    public Task<byte[]?> GetStateAsync(string activityId, System.Text.Json.Nodes.JsonObject agent, Guid? registration, string stateId, CancellationToken ct = default) => throw new NotImplementedException();
-    public Task<byte[]?> GetAgentProfileAsync(System.Text.Json.Nodes.JsonObject agent, string profileId, CancellationToken ct = default) => throw new NotImplementedException();
-    public Task<string> IssueAsync(LrsSessionGrant grant, CancellationToken ct = default) => throw new NotImplementedException();
-    public Task RevokeAsync(string token, CancellationToken ct = default) => throw new NotImplementedException();
+    public IEnumerable<MenuItem> GetItems() =>
+    [
+        new("Identifiants xAPI (LRS)", "/admin/lrs", Menus.Admin, Order: 70, Roles: [Roles.TenantAdmin, Roles.PlatformAdmin]),
+    ];
 }

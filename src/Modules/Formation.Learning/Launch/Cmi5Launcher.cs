@@ -30,7 +30,7 @@ public sealed class Cmi5Launcher(LearningDbContext db, ContentPackages packages,
 
     public async Task<(Enrolment Enrolment, ContentPackage Package, CourseStructure Course)> OpenAsync(Guid enrolmentId, string userId, CancellationToken ct)
     {
-        var enrolment = await db.Enrolments.FirstOrDefaultAsync(e => e.Id == enrolmentId && e.UserId == userId, ct)
+        var enrolment = await db.Enrolments.AsNoTracking().FirstOrDefaultAsync(e => e.Id == enrolmentId && e.UserId == userId, ct)
             ?? throw new ValidationFailedException("Enrolment", "Cette inscription n'existe pas.");
         ContentPackage? package;
         if (enrolment.PackageId is { } pid) package = await packages.FindAsync(pid, ct);
@@ -63,17 +63,25 @@ public sealed class Cmi5Launcher(LearningDbContext db, ContentPackages packages,
     public async Task<string> LaunchAsync(Guid enrolmentId, string userId, string? auId, string launchMode, PortalUrls urls, string returnUrl, CancellationToken ct)
     {
         var (enrolment, package, course) = await OpenAsync(enrolmentId, userId, ct);
-        var progress = LearningProgress.Read(enrolment.ProgressJson);
-        var au = auId is null ? NextAu(course, progress.SatisfiedAus) : course.Aus().FirstOrDefault(a => a.Id == auId)
+        // Read from the LRS now rather than from the dashboard summary, which follows statements a moment later.
+        var statements = await reader.ForRegistrationAsync(enrolment.Registration, ct);
+        var (_, outcome) = ProgressTracker.Compute(package, course, statements);
+        var au = auId is null ? NextAu(course, outcome.SatisfiedAus) : course.Aus().FirstOrDefault(a => a.Id == auId)
             ?? throw new ValidationFailedException("Au", "Cette activité n'existe pas dans le cours.");
         if (launchMode is not (LaunchModes.Normal or LaunchModes.Browse or LaunchModes.Review)) launchMode = LaunchModes.Normal;
 
         var now = time.GetUtcNow();
+        // Pinned before any statement is recorded, so that moveOn evaluation (which follows the statements) finds the package.
+        // A plain update, not the entity: evaluation updates the enrolment concurrently and owns its revision.
+        var packageId = package.Id;
+        await db.Enrolments.Where(e => e.Id == enrolment.Id).ExecuteUpdateAsync(u => u
+            .SetProperty(e => e.PackageId, e => e.PackageId ?? packageId)
+            .SetProperty(e => e.FirstLaunchUtc, e => e.FirstLaunchUtc ?? now)
+            .SetProperty(e => e.LastActivityUtc, now), ct);
         var actor = await ActorAsync(enrolment, urls);
         var activityId = Cmi5Ids.ActivityId(package.Id, au.Id);
 
         // A new launch abandons this registration's sessions still open (cmi5 9.3.6).
-        var statements = await reader.ForRegistrationAsync(enrolment.Registration, ct);
         var open = await db.Sessions.Where(s => s.EnrolmentId == enrolment.Id && s.EndedUtc == null).ToListAsync(ct);
         foreach (var previous in open)
         {
@@ -126,10 +134,6 @@ public sealed class Cmi5Launcher(LearningDbContext db, ContentPackages packages,
             EnrolmentId = enrolment.Id, AuId = au.Id, AuActivityId = activityId, SessionId = sessionId, LaunchMode = launchMode, ActorJson = actor.ToJsonString(),
             FetchHash = Hash(secret), LaunchedUtc = now, ExpiresUtc = now + SessionLifetime,
         });
-        enrolment.PackageId ??= package.Id;
-        enrolment.FirstLaunchUtc ??= now;
-        enrolment.LastActivityUtc = now;
-        enrolment.Revision++;
         await db.SaveChangesAsync(ct);
 
         var query = new StringBuilder();

@@ -23,15 +23,9 @@ public sealed class ProgressTracker(LearningDbContext db, ContentPackages packag
         await EvaluateAsync(stored.Registration, ct);
     }
 
-    public async Task EvaluateAsync(Guid registration, CancellationToken ct)
+    /// <summary>What the statements of a registration say about each AU, and the moveOn outcome.</summary>
+    public static (Dictionary<string, AuFacts> Facts, MoveOnResult Result) Compute(ContentPackage package, CourseStructure course, IReadOnlyList<LrsStatementSummary> statements)
     {
-        var enrolment = await db.Enrolments.FirstOrDefaultAsync(e => e.Registration == registration, ct);
-        if (enrolment?.PackageId is not { } packageId) return;
-        var package = await packages.FindAsync(packageId, ct);
-        if (package is null) return;
-        var course = CourseStructure.FromJson(package.StructureJson);
-        var statements = await reader.ForRegistrationAsync(registration, ct);
-
         var facts = new Dictionary<string, AuFacts>(StringComparer.Ordinal);
         foreach (var au in course.Aus())
         {
@@ -48,7 +42,19 @@ public sealed class ProgressTracker(LearningDbContext db, ContentPackages packag
                 spent,
                 mine.Count > 0 ? mine.Max(s => s.Stored) : null);
         }
-        var result = MoveOnEvaluator.Evaluate(course, id => facts[id]);
+        return (facts, MoveOnEvaluator.Evaluate(course, id => facts[id]));
+    }
+
+    public async Task EvaluateAsync(Guid registration, CancellationToken ct)
+    {
+        var enrolment = await db.Enrolments.FirstOrDefaultAsync(e => e.Registration == registration, ct);
+        if (enrolment?.PackageId is not { } packageId) return;
+        var package = await packages.FindAsync(packageId, ct);
+        if (package is null) return;
+        var course = CourseStructure.FromJson(package.StructureJson);
+        var statements = await reader.ForRegistrationAsync(registration, ct);
+
+        var (facts, result) = Compute(package, course, statements);
 
         var now = time.GetUtcNow();
         var launched = statements.Where(s => s.VerbId == Cmi5Vocabulary.Launched).MaxBy(s => s.Stored);

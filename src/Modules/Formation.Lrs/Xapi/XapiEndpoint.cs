@@ -373,6 +373,8 @@ internal sealed class XapiEndpoint(StatementStore statements, DocumentStore docu
         }
         var a = Strip(signed);
         var b = Strip(statement);
+        XapiJson.Normalise(a);
+        XapiJson.Normalise(b);
         if (signed["id"] is { } sid && statement["id"] is { } id && !string.Equals(XapiJson.Str(sid), XapiJson.Str(id), StringComparison.OrdinalIgnoreCase)) return false;
         return XapiJson.ContentHash(a) == XapiJson.ContentHash(b);
     }
@@ -559,7 +561,8 @@ internal sealed class XapiEndpoint(StatementStore statements, DocumentStore docu
             throw XapiException.Bad("The stateId parameter is required.");
         }
         if (request.Query.ContainsKey("since")) throw XapiException.Bad("since cannot be used with stateId.");
-        await DocumentAsync(http, request, new DocumentKey(DocumentStore.State, activityId, agentKey, registration ?? "", stateId), concurrencyRequired: false);
+        await DocumentAsync(http, request, new DocumentKey(DocumentStore.State, activityId, agentKey, registration ?? "", stateId),
+            concurrencyRequired: request.Version == XapiVersion.V200);
     }
 
     private async Task ActivityProfileAsync(HttpContext http, XapiRequest request, LrsCaller caller)

@@ -41,6 +41,8 @@ internal sealed class XapiEndpoint(StatementStore statements, DocumentStore docu
     public async Task HandleAsync(HttpContext http)
     {
         XapiVersion? version = null;
+        // Clients compare Date with stored/Consistent-Through; set it here too, not only by Kestrel.
+        http.Response.Headers.Date = time.GetUtcNow().ToString("R");
         try
         {
             var request = await ReadAsync(http);

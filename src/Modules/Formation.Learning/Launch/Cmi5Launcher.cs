@@ -36,7 +36,8 @@ public sealed class Cmi5Launcher(LearningDbContext db, ContentPackages packages,
         if (enrolment.PackageId is { } pid) package = await packages.FindAsync(pid, ct);
         else
         {
-            var module = await enrolments.VisibleAsync(enrolment.ModuleId, ct)
+            // Enrolled learners keep their access to a module retired since (the catalogue's last published version).
+            var module = await enrolments.LastPublishedAsync(enrolment.ModuleId, ct)
                 ?? throw new ValidationFailedException("Module", "Ce module n'est plus proposé par ce portail.");
             package = await packages.ForPublishedAsync(module, ct);
         }

@@ -219,13 +219,15 @@ public sealed class SearchIndex : IDisposable
         Array.Sort(hits, (a, b) => b.Score.CompareTo(a.Score) is var order && order != 0 ? order : a.Doc.CompareTo(b.Doc));
     }
 
+    private static readonly string[] SortedFields = [ModuleDocument.Published, ModuleDocument.DurationMinutes, ModuleDocument.IndividualPrice];
+
     /// <summary>Relevance by default (newest first when there is no text to rank by); ties keep relevance order.</summary>
     private static Sort SortOf(SearchSort sort, bool noText)
     {
         // Without text every score is the same: no tie-break by relevance to compute for each document.
         Sort By(string field, bool reverse = false) => noText
-            ? new Sort(new SortField(field, SortFieldType.INT64, reverse))
-            : new Sort(new SortField(field, SortFieldType.INT64, reverse), SortField.FIELD_SCORE);
+            ? new Sort(SortValues.Field(field, reverse))
+            : new Sort(SortValues.Field(field, reverse), SortField.FIELD_SCORE);
         return (sort == SearchSort.Relevance && noText ? SearchSort.Newest : sort) switch
         {
             SearchSort.Newest => By(ModuleDocument.Published, reverse: true),
@@ -245,14 +247,18 @@ public sealed class SearchIndex : IDisposable
     }
 
     /// <summary>
-    /// BM25 searchers, warmed before searches see them: each new segment's facet values are read, and the portals'
-    /// visibility filters computed, here (at startup and after a change) rather than by the first search.
+    /// BM25 searchers, warmed before searches see them: each new segment's facet values and sort values are read, and
+    /// the portals' visibility filters computed, here (at startup and after a change) rather than by the first search.
     /// </summary>
     private sealed class WarmingSearcherFactory(VisibilityFilters visibilityFilters) : SearcherFactory
     {
         public override IndexSearcher NewSearcher(IndexReader reader)
         {
-            foreach (var leaf in reader.Leaves) SegmentFacets.Of(leaf.AtomicReader);
+            foreach (var leaf in reader.Leaves)
+            {
+                SegmentFacets.Of(leaf.AtomicReader);
+                foreach (var field in SortedFields) SortValues.Of(leaf.AtomicReader, field);
+            }
             visibilityFilters.Warm(reader);
             return new IndexSearcher(reader) { Similarity = Similarity };
         }

@@ -23,6 +23,7 @@ public sealed class InsightsModule : FormationModule
     {
         services.AddModuleDbContext<InsightsDbContext>();
         services.AddScoped<NeedsWatch>();
+        services.AddScoped<ModuleRatings>();
         services.AddScoped<Formation.Shell.Recipes.IRecipeStep, Recipes.NeedsStep>();
         services.AddSingleton<INavigationProvider, InsightsNavigation>();
     }

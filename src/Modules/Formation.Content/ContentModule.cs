@@ -41,6 +41,8 @@ public sealed class ContentModule : FormationModule
         services.AddScoped<Moderation>();
         services.AddScoped<ContentTransfer>();
         services.AddScoped<IMenuSource, ContentMenuSource>();
+        services.AddScoped<Formation.Shell.Search.ISearchableSource, ContentSearchSource>();
+        services.AddSingleton(new Formation.Shell.Search.SearchableSourceFeature(ContentSearchSource.SourceName, FeatureId));
         services.AddScoped<IRecipeStep, Recipes.ContentStep>();
         services.AddSingleton<INavigationProvider, ContentNavigation>();
         services.AddZoneItem(Zones.PortalHome, "ContentHome", FeatureId);

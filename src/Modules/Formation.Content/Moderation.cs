@@ -17,7 +17,7 @@ namespace Formation.Content;
 /// </summary>
 public sealed class Moderation(
     ContentDbContext db, ShellDatabase database, IWorkflowEngine engine, IWorkflowDefinitions definitions, ContentAuthoring authoring,
-    ContentCache cache, TenantContext tenant, TimeProvider time, IEmailSender email, ILogger<Moderation> logger)
+    ContentCache cache, TenantContext tenant, TimeProvider time, IEmailSender email, ILogger<Moderation> logger, Formation.Shell.Events.DomainEvents events)
 {
     public const string DefinitionId = "content-moderation";
     public const string CorrelationType = "content-item";
@@ -108,6 +108,7 @@ public sealed class Moderation(
             if (outcome == "approve") item.PublishUtc = now;
             item.UpdatedUtc = now;
             await db.SaveChangesAsync(ct);
+            await events.RaiseAsync(new Formation.Shell.Search.SearchableDocumentChanged(ContentSearchSource.SourceName, item.Id), ct);
         }, ct);
         cache.Invalidate(tenant.Required.Id);
         await NotifyAuthorAsync(item, outcome, message, ct);

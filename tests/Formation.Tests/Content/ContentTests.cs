@@ -36,7 +36,7 @@ public sealed class ContentCollection : ICollectionFixture<ContentHost>
 [Collection(ContentCollection.Name), Trait("Category", "Integration")]
 public sealed class ContentTests(ContentHost host) : IAsyncLifetime
 {
-    private static readonly string[] Features = ["Formation.Catalog", "Formation.Content"];
+    private static readonly string[] Features = ["Formation.Catalog", "Formation.Search", "Formation.Content"];
     private readonly TestPortal _a = new("contenu-a");
     private readonly TestPortal _b = new("contenu-b");
     private FormationFactory Factory => host.Factory;
@@ -80,6 +80,13 @@ public sealed class ContentTests(ContentHost host) : IAsyncLifetime
         Assert.DoesNotContain(title, await visitor.GetStringAsync("/actualites"));
         Assert.Contains("Programmé pour le", WebUtility.HtmlDecode(await admin.GetStringAsync("/admin/contenus")));
 
+        // Indexed at once (through the outbox), but not found before its time.
+        var id = Guid.Parse(saved.Headers.Location!.OriginalString.Split('/').Last());
+        var index = Factory.Services.GetRequiredService<Formation.Search.Indexing.SearchIndex>();
+        await Formation.Tests.Workflows.WorkflowTestSupport.WaitForAsync(() => Task.FromResult(index.Windows.Contains(id)), what: "the article in the index");
+        var search = $"/recherche?q={Uri.EscapeDataString(title)}&source=ressources";
+        Assert.DoesNotContain($"href=\"/actualites/{slug}\"", await visitor.GetStringAsync(search));
+
         host.Time.Advance(TimeSpan.FromHours(2));
         Assert.Contains(title, WebUtility.HtmlDecode(await visitor.GetStringAsync($"/actualites/{slug}")));
         Assert.Contains(title, WebUtility.HtmlDecode(await visitor.GetStringAsync("/actualites")));
@@ -87,7 +94,12 @@ public sealed class ContentTests(ContentHost host) : IAsyncLifetime
         XNamespace atom = "http://www.w3.org/2005/Atom";
         Assert.Contains(feed.Root!.Elements(atom + "entry"), e => e.Element(atom + "title")!.Value == title);
 
+        var found = await visitor.GetStringAsync(search);
+        Assert.Contains($"href=\"/actualites/{slug}\"", found);
+        Assert.Contains("Ressources", WebUtility.HtmlDecode(found));
+
         var other = Factory.ClientFor(_b.Host);
+        Assert.DoesNotContain($"href=\"/actualites/{slug}\"", await other.GetStringAsync(search));
         Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync($"/actualites/{slug}")).StatusCode);
         Assert.DoesNotContain(title, await other.GetStringAsync("/actualites/flux.atom"));
     }

@@ -38,8 +38,10 @@ internal static partial class ContentEndpoints
             return Results.File(f.Path, MediaLibrary.ContentTypes[f.Media.Extension], f.Media.IsImage ? null : f.Media.FileName);
         }).ExcludeFromDescription();
 
-        endpoints.MapPost("/bonnes-pratiques/apercu", PreviewAsync).RequireAuthorization().ExcludeFromDescription();
-        endpoints.MapPost("/admin/contenus/apercu", PreviewAsync).RequireAuthorization(Policies.TenantAdmin).ExcludeFromDescription();
+        // Typed as a Func: a method group taking HttpContext would bind to RequestDelegate and drop the IResult.
+        Func<HttpContext, Task<IResult>> preview = PreviewAsync;
+        endpoints.MapPost("/bonnes-pratiques/apercu", preview).RequireAuthorization().ExcludeFromDescription();
+        endpoints.MapPost("/admin/contenus/apercu", preview).RequireAuthorization(Policies.TenantAdmin).ExcludeFromDescription();
         static async Task<IResult> PreviewAsync(HttpContext http)
         {
             // Live preview of the editor: the same rendering as the published page, nothing stored.

@@ -342,6 +342,18 @@ public sealed class ContentTests(ContentHost host) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_live_preview_renders_like_the_page_for_editors_only()
+    {
+        var admin = await SignedInAsync(_a, "tenant-admin");
+        var preview = await admin.PostAsync("/admin/contenus/apercu", new FormUrlEncodedContent(new Dictionary<string, string> { ["markdown"] = "**gras** <script>x</script>" }));
+        var html = await preview.Content.ReadAsStringAsync();
+        Assert.Contains("<strong>gras</strong>", html);
+        Assert.DoesNotContain("<script", html);
+        var anonymous = await Factory.ClientFor(_a.Host).PostAsync("/admin/contenus/apercu", new FormUrlEncodedContent(new Dictionary<string, string> { ["markdown"] = "x" }));
+        Assert.NotEqual(HttpStatusCode.OK, anonymous.StatusCode);
+    }
+
+    [Fact]
     public void Markdown_is_rendered_without_raw_html()
     {
         var html = SafeMarkdown.RenderRich("## Titre\n\n<script>alert(1)</script>\n\n[lien](javascript:alert(2)) ![photo](https://exemple.fr/a.png)");

@@ -46,6 +46,7 @@ public sealed class LearningModule : FormationModule
         services.AddScoped<LearningPeople>();
         services.AddScoped<Enrolments>();
         services.AddScoped<IEnrolments>(sp => sp.GetRequiredService<Enrolments>());
+        services.AddScoped<ILearnerProgress, LearnerProgress>();
         services.AddScoped<Cmi5Launcher>();
         services.AddScoped<CertificateIssuer>();
         services.AddScoped<ProgressTracker>();

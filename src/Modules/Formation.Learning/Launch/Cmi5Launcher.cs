@@ -24,7 +24,7 @@ public sealed record PortalUrls(string BaseUrl)
 /// returns the launch URL with a one-time fetch URL.
 /// </summary>
 public sealed class Cmi5Launcher(LearningDbContext db, ContentPackages packages, Enrolments enrolments, LearningPeople people,
-    ILrsDocuments documents, ILrsStatementWriter writer, ILrsStatementReader reader, TimeProvider time)
+    ILrsDocuments documents, ILrsStatementWriter writer, ILrsStatementReader reader, Formation.Shell.Events.DomainEvents events, TimeProvider time)
 {
     public static readonly TimeSpan SessionLifetime = TimeSpan.FromHours(8);
 
@@ -74,6 +74,11 @@ public sealed class Cmi5Launcher(LearningDbContext db, ContentPackages packages,
         // Pinned before any statement is recorded, so that moveOn evaluation (which follows the statements) finds the package.
         // A plain update, not the entity: evaluation updates the enrolment concurrently and owns its revision.
         var packageId = package.Id;
+        // The first launch is claimed by a conditional update, so that EnrolmentStarted is raised once even for two launches at once.
+        var firstLaunch = await db.Enrolments.Where(e => e.Id == enrolment.Id && e.FirstLaunchUtc == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(e => e.FirstLaunchUtc, now), ct);
+        if (firstLaunch == 1)
+            await events.RaiseAsync(new Contracts.EnrolmentStarted(enrolment.Id, enrolment.UserId, enrolment.ModuleId, enrolment.Source, enrolment.Reference, now), ct);
         await db.Enrolments.Where(e => e.Id == enrolment.Id).ExecuteUpdateAsync(u => u
             .SetProperty(e => e.PackageId, e => e.PackageId ?? packageId)
             .SetProperty(e => e.FirstLaunchUtc, e => e.FirstLaunchUtc ?? now)

@@ -147,6 +147,28 @@ public sealed class Cmi5Launcher(LearningDbContext db, ContentPackages packages,
         return auUrl + (auUrl.Contains('?') ? "&" : "?") + query;
     }
 
+    /// <summary>
+    /// Waives an AU of a registration (cmi5 9.3.7: the LMS records "waived" with a reason, in a session of its own, once per AU);
+    /// moveOn then counts the AU as satisfied. Used by administrators (e.g. prior learning recognised).
+    /// </summary>
+    public async Task WaiveAsync(Guid enrolmentId, string auId, string reason, PortalUrls urls, CancellationToken ct)
+    {
+        var enrolment = await db.Enrolments.AsNoTracking().FirstOrDefaultAsync(e => e.Id == enrolmentId, ct)
+            ?? throw new ValidationFailedException("Enrolment", "Cette inscription n'existe pas.");
+        var (_, package, course) = await OpenAsync(enrolmentId, enrolment.UserId, ct);
+        var au = course.Aus().FirstOrDefault(a => a.Id == auId) ?? throw new ValidationFailedException("Au", "Cette activité n'existe pas dans le cours.");
+        if (string.IsNullOrWhiteSpace(reason)) throw new ValidationFailedException("Reason", "Indiquez la raison de la dispense.");
+        var activityId = Cmi5Ids.ActivityId(package.Id, au.Id);
+        var statements = await reader.ForRegistrationAsync(enrolment.Registration, ct);
+        if (statements.Any(s => s.VerbId == Cmi5Vocabulary.Waived && s.ActivityId == activityId)) return;
+        var packageId = package.Id;
+        await db.Enrolments.Where(e => e.Id == enrolment.Id).ExecuteUpdateAsync(u => u.SetProperty(e => e.PackageId, e => e.PackageId ?? packageId), ct);
+        var launched = statements.FirstOrDefault(s => s.VerbId == Cmi5Vocabulary.Launched);
+        var actor = launched is not null ? JsonNode.Parse(launched.Json)!["actor"]!.AsObject() : await ActorAsync(enrolment, urls);
+        await writer.StoreAsync(LmsStatement(actor, Cmi5Vocabulary.Waived, activityId, au.Id, enrolment.Registration, Guid.NewGuid().ToString(), time.GetUtcNow(),
+            result: new JsonObject { ["success"] = true, ["completion"] = true, ["extensions"] = new JsonObject { [Cmi5Vocabulary.ReasonExtension] = reason.Trim() } }), ct);
+    }
+
     public static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 
     /// <summary>A statement the LMS records (cmi5 category, publisher id grouping, session id).</summary>

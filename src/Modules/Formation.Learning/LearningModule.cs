@@ -62,6 +62,7 @@ public sealed class LearningModule : FormationModule
 
     public override void MapEndpoints(IEndpointRouteBuilder endpoints)
     {
+        ConformanceApi.Map(endpoints, endpoints.ServiceProvider.GetRequiredService<IConfiguration>());
         endpoints.MapGet(ContentPackages.ContentRoute + "/{packageId:guid}/{**path}", ContentEndpoint.ServeAsync).ExcludeFromDescription();
 
         // cmi5 8.2: POST only, 200 with JSON whatever happens; the token is handed out once.

@@ -84,17 +84,7 @@ public sealed class Cmi5Launcher(LearningDbContext db, ContentPackages packages,
 
         // A new launch abandons this registration's sessions still open (cmi5 9.3.6).
         var open = await db.Sessions.Where(s => s.EnrolmentId == enrolment.Id && s.EndedUtc == null).ToListAsync(ct);
-        foreach (var previous in open)
-        {
-            var ofSession = statements.Where(s => s.SessionId == previous.SessionId).ToList();
-            if (!ofSession.Any(s => s.VerbId is Cmi5Vocabulary.Terminated or Cmi5Vocabulary.Abandoned))
-            {
-                var last = ofSession.Count > 0 ? ofSession.Max(s => s.Timestamp) : previous.LaunchedUtc;
-                await writer.StoreAsync(LmsStatement(actor, Cmi5Vocabulary.Abandoned, previous.AuActivityId, previous.AuId, enrolment.Registration, previous.SessionId, now,
-                    result: new JsonObject { ["duration"] = MoveOnEvaluator.FormatDuration(last - previous.LaunchedUtc) }), ct);
-            }
-            previous.EndedUtc = now;
-        }
+        foreach (var previous in open) await AbandonAsync(previous, actor, enrolment.Registration, statements, now, ct);
 
         var sessionId = Guid.NewGuid().ToString();
         var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
@@ -145,6 +135,31 @@ public sealed class Cmi5Launcher(LearningDbContext db, ContentPackages packages,
         Add("registration", enrolment.Registration.ToString());
         Add("activityId", activityId);
         return auUrl + (auUrl.Contains('?') ? "&" : "?") + query;
+    }
+
+    /// <summary>Records "abandoned" for a session the AU did not terminate (once), with the session's duration so far.</summary>
+    private async Task AbandonAsync(LaunchSession session, JsonObject actor, Guid registration, IReadOnlyList<LrsStatementSummary> statements, DateTimeOffset now, CancellationToken ct)
+    {
+        var ofSession = statements.Where(s => s.SessionId == session.SessionId).ToList();
+        if (!ofSession.Any(s => s.VerbId is Cmi5Vocabulary.Terminated or Cmi5Vocabulary.Abandoned))
+        {
+            var last = ofSession.Count > 0 ? ofSession.Max(s => s.Timestamp) : session.LaunchedUtc;
+            await writer.StoreAsync(LmsStatement(actor, Cmi5Vocabulary.Abandoned, session.AuActivityId, session.AuId, registration, session.SessionId, now,
+                result: new JsonObject { ["duration"] = MoveOnEvaluator.FormatDuration(last - session.LaunchedUtc) }), ct);
+        }
+        session.EndedUtc = now;
+    }
+
+    /// <summary>Abandons one open session (an administrator closing a session left open).</summary>
+    public async Task AbandonSessionAsync(string sessionId, CancellationToken ct)
+    {
+        var session = await db.Sessions.FirstOrDefaultAsync(s => s.SessionId == sessionId, ct)
+            ?? throw new ValidationFailedException("Session", "Cette session n'existe pas.");
+        if (session.EndedUtc is not null) return;
+        var enrolment = await db.Enrolments.AsNoTracking().FirstAsync(e => e.Id == session.EnrolmentId, ct);
+        var statements = await reader.ForRegistrationAsync(enrolment.Registration, ct);
+        await AbandonAsync(session, JsonNode.Parse(session.ActorJson)!.AsObject(), enrolment.Registration, statements, time.GetUtcNow(), ct);
+        await db.SaveChangesAsync(ct);
     }
 
     /// <summary>

@@ -7,8 +7,14 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Formation.Learning;
 
-public sealed class Enrolments(LearningDbContext db, ICatalogReader catalog, LearningPeople people, TenantContext tenant, TimeProvider time) : IEnrolments
+public sealed class Enrolments(LearningDbContext db, ICatalogReader catalog, LearningPeople people, TenantContext tenant, TimeProvider time) : IEnrolments, IRetiredModuleAccess
 {
+    /// <summary>Enrolled learners keep opening a module after it is retired from the catalogue.</summary>
+    public Task<bool> HasAccessAsync(string userId, Guid moduleId, CancellationToken ct = default) =>
+        db.Enrolments.AnyAsync(e => e.UserId == userId && e.ModuleId == moduleId, ct);
+
+    public Task<PublishedModule?> LastPublishedAsync(Guid moduleId, CancellationToken ct = default) => catalog.GetLastPublishedAsync(moduleId, ct);
+
     public async Task<EnrolmentDto> OpenAsync(string userId, Guid moduleId, string source, string? reference, CancellationToken ct = default)
     {
         var existing = await db.Enrolments.FirstOrDefaultAsync(e => e.UserId == userId && e.ModuleId == moduleId, ct);

@@ -28,7 +28,7 @@ public sealed class CertificateIssuer(LearningDbContext db, ICatalogReader catal
     {
         var existing = await db.Certificates.FirstOrDefaultAsync(c => c.EnrolmentId == enrolment.Id, ct);
         if (existing is not null) return existing;
-        var module = await catalog.GetPublishedAsync(enrolment.ModuleId, ct);
+        var module = await catalog.GetLastPublishedAsync(enrolment.ModuleId, ct);
         var learner = await people.FindAsync(enrolment.UserId);
         var now = time.GetUtcNow();
         var certificate = new Certificate

@@ -42,7 +42,6 @@ public static class ContentEndpoint
         headers.ContentSecurityPolicy = Policy;
         headers.XContentTypeOptions = "nosniff";
         headers["Referrer-Policy"] = "no-referrer";
-        headers["Cross-Origin-Resource-Policy"] = "same-origin";
         headers.CacheControl = "public, max-age=300";
         if (!Types.TryGetContentType(file, out var type)) type = "application/octet-stream";
         return Results.File(file, type, enableRangeProcessing: true);

@@ -104,6 +104,7 @@ public sealed class StatementStore(ShellDatabase database, TenantContext tenant,
             for (var i = 0; i < statements.Count; i++)
             {
                 var statement = statements[i];
+                XapiJson.Normalise(statement);
                 var hash = XapiJson.ContentHash(statement);
                 var id = ids[i].ToString();
                 if (existing.TryGetValue(id, out var existingHash))

@@ -77,6 +77,23 @@ public static class XapiJson
         // The authority has its own column (AuthorityKey): no side row for it.
     }
 
+    /// <summary>Stored form: a single context activity becomes an array of one (in the statement and its sub-statement).</summary>
+    public static void Normalise(JsonObject statement)
+    {
+        static void Context(JsonNode? node)
+        {
+            if (node?["contextActivities"] is not JsonObject ca) return;
+            foreach (var (key, value) in ca.ToList())
+                if (value is JsonObject single)
+                {
+                    ca[key] = null;
+                    ca[key] = new JsonArray(single.DeepClone());
+                }
+        }
+        Context(statement["context"]);
+        if (statement["object"] is JsonObject obj && Str(obj["objectType"]) == "SubStatement") Context(obj["context"]);
+    }
+
     /// <summary>A stable hash of what a statement says, for the "same id, same statement" rule (LRS-set properties aside).</summary>
     public static string ContentHash(JsonObject statement)
     {
@@ -91,7 +108,7 @@ public static class XapiJson
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(builder.ToString())));
     }
 
-    private static void Canonical(JsonNode? node, StringBuilder builder, bool isTimestamp = false)
+    private static void Canonical(JsonNode? node, StringBuilder builder, bool isTimestamp = false, bool isDuration = false)
     {
         switch (node)
         {
@@ -101,7 +118,7 @@ public static class XapiJson
                 foreach (var (key, value) in obj.OrderBy(p => p.Key, StringComparer.Ordinal))
                 {
                     builder.Append(JsonSerializer.Serialize(key)).Append(':');
-                    Canonical(value, builder, key == "timestamp");
+                    Canonical(value, builder, key == "timestamp", key == "duration");
                     builder.Append(',');
                 }
                 builder.Append('}');
@@ -113,6 +130,11 @@ public static class XapiJson
                 break;
             case JsonValue value when value.GetValueKind() == JsonValueKind.Number:
                 builder.Append(value.GetValue<double>().ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+                break;
+            case JsonValue value when isDuration && value.GetValueKind() == JsonValueKind.String:
+                // Durations compare to the hundredth of a second.
+                builder.Append(System.Text.RegularExpressions.Regex.Replace(value.GetValue<string>(), @"(\d+)(?:\.(\d{1,2})\d*)?S$",
+                    m => m.Groups[1].Value + "." + m.Groups[2].Value.PadRight(2, '0') + "S"));
                 break;
             case JsonValue value when isTimestamp && value.GetValueKind() == JsonValueKind.String
                 && XapiValidator.ParseTimestamp(value.GetValue<string>(), XapiVersion.V103) is { } instant:
@@ -138,7 +160,7 @@ public static class XapiJson
     {
         if (obj is null) return;
         var type = Str(obj["objectType"]) ?? "Activity";
-        if (type == "Activity") obj.Remove("definition");
+        if (type == "Activity") { obj.Remove("definition"); obj.Remove("objectType"); }
         else if (type is "Agent" or "Group") IdsAgent(obj);
         else if (type == "SubStatement")
         {

@@ -68,11 +68,11 @@ public static partial class XapiValidator
     {
         var authority = Obj(node, "statement.authority");
         Actor(authority, "statement.authority", version);
-        if (authority["objectType"]?.GetValue<string>() == "Group")
+        if (authority["objectType"] is JsonValue t && t.GetValueKind() == JsonValueKind.String && (string)t! == "Group")
         {
-            // An OAuth authority is a two-member anonymous group (application and user).
-            if (authority["member"] is not JsonArray members || members.Count != 2)
-                throw XapiException.Bad("A group authority must have exactly two members.");
+            // An OAuth authority is an anonymous group of two agents (the application and the user).
+            if (Ifis(authority, "statement.authority") != 0 || authority["member"] is not JsonArray members || members.Count != 2)
+                throw XapiException.Bad("A group authority must be an anonymous group of exactly two agents.");
         }
     }
 

@@ -28,7 +28,7 @@ public sealed class FormationModel(LearningDbContext db, ICatalogReader catalog,
         var enrolment = await db.Enrolments.AsNoTracking().FirstOrDefaultAsync(e => e.Id == id && e.UserId == userId, ct);
         if (enrolment is null) return false;
         Enrolment = enrolment;
-        Title = (await catalog.GetPublishedAsync(enrolment.ModuleId, ct))?.Title ?? "Formation";
+        Title = (await catalog.GetLastPublishedAsync(enrolment.ModuleId, ct))?.Title ?? "Formation";
         Progress = LearningProgress.Read(enrolment.ProgressJson);
         Certificate = await db.Certificates.AsNoTracking().FirstOrDefaultAsync(c => c.EnrolmentId == id, ct);
         try { Course = (await launcher.OpenAsync(id, userId!, ct)).Course; }

@@ -18,7 +18,9 @@ public sealed class MesFormationsModel(Enrolments enrolments, ICatalogReader cat
     {
         var userId = people.UserId(User)!;
         var mine = await enrolments.ForUserAsync(userId, ct);
-        var modules = (await catalog.GetPublishedManyAsync(mine.Select(e => e.ModuleId).Distinct().ToList(), ct)).ToDictionary(m => m.Id);
+        var modules = new Dictionary<Guid, PublishedModule>();
+        foreach (var moduleId in mine.Select(e => e.ModuleId).Distinct())
+            if (await catalog.GetLastPublishedAsync(moduleId, ct) is { } found) modules[moduleId] = found;
         foreach (var e in mine)
         {
             var progress = LearningProgress.Read(e.ProgressJson);

@@ -26,6 +26,9 @@ public sealed class PortalFixture : IAsyncLifetime
     /// <summary>The local Stripe-compatible server the host's Stripe client talks to (Stripe:ApiBase).</summary>
     public Formation.Tests.Support.StripeTestServer Stripe { get; private set; } = null!;
     public IBrowser Browser => _browser ?? throw new InvalidOperationException("The browser is not started.");
+    /// <summary>The host's clock (see <see cref="ShiftedClock"/>).</summary>
+    public ShiftedClock Clock => _factory?.Clock ?? throw new InvalidOperationException("The host is not started.");
+    public IServiceProvider Services => _factory?.Services ?? throw new InvalidOperationException("The host is not started.");
 
     /// <summary>Address of a path on a host name (a portal's or any other), on the test server's port.</summary>
     public string Url(string host, string path = "/") => $"http://{host}:{Port}{path}";

@@ -15,10 +15,13 @@ namespace Formation.EndToEnd.Infrastructure;
 public sealed class FormationAppFactory : WebApplicationFactory<Program>
 {
     private readonly string _dataPath;
+    private readonly IReadOnlyDictionary<string, string?> _settings;
 
-    public FormationAppFactory(string dataPath)
+    /// <param name="settings">Extra configuration, e.g. Stripe pointed at the local test server.</param>
+    public FormationAppFactory(string dataPath, IReadOnlyDictionary<string, string?>? settings = null)
     {
         _dataPath = dataPath;
+        _settings = settings ?? new Dictionary<string, string?>();
         // An explicit endpoint rather than UseKestrel(port): no race between the entry point starting Kestrel
         // and the factory rewriting the server addresses, and no window between probing a free port and binding it.
         UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
@@ -31,6 +34,7 @@ public sealed class FormationAppFactory : WebApplicationFactory<Program>
         builder.UseSetting("App:SetupRecipe", "demo");
         builder.UseSetting("App:RecipesPath", RepoPaths.Recipes);
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
+        foreach (var (key, value) in _settings) builder.UseSetting(key, value);
         builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
     }
 

@@ -17,6 +17,13 @@ public interface IModuleRatingEligibility
     Task<bool> MayRateAsync(string userId, Guid moduleId, CancellationToken ct = default);
 }
 
+/// <summary>Learners enrolled in a module (free or paid, finished or not) may rate it: drop-outs' views count too.</summary>
+internal sealed class EnrolledLearnersMayRate(Formation.Learning.Contracts.IEnrolments enrolments) : IModuleRatingEligibility
+{
+    public async Task<bool> MayRateAsync(string userId, Guid moduleId, CancellationToken ct = default) =>
+        await enrolments.FindAsync(userId, moduleId, ct) is not null;
+}
+
 public sealed record RatedModule(Guid ModuleId, string TenantId, string Title, double Average, int Ratings, IReadOnlyList<string> Comments);
 
 /// <summary>Learners' ratings of modules, and the poorly rated ones for the needs watch (what the catalogue lacks or does badly).</summary>

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Formation.EndToEnd.Infrastructure;
@@ -30,7 +31,11 @@ public sealed class FormationAppFactory : WebApplicationFactory<Program>
         builder.UseSetting("App:SetupRecipe", "demo");
         builder.UseSetting("App:RecipesPath", RepoPaths.Recipes);
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
+        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
     }
+
+    /// <summary>The host's clock: real time, moved forward by tests that need a later moment (scheduled publication).</summary>
+    public ShiftedClock Clock { get; } = new();
 
     /// <summary>Starts the host and returns the port Kestrel listens on.</summary>
     public int Start()
@@ -41,4 +46,20 @@ public sealed class FormationAppFactory : WebApplicationFactory<Program>
             ?? throw new InvalidOperationException("Kestrel reported no address: " + string.Join(", ", addresses));
         return address.Port;
     }
+}
+
+/// <summary>Real time plus an offset the tests move forward; it never goes back, so what one test saw stays true.</summary>
+public sealed class ShiftedClock : TimeProvider
+{
+    private long _offsetTicks;
+
+    public TimeSpan Offset => TimeSpan.FromTicks(Interlocked.Read(ref _offsetTicks));
+
+    public void Advance(TimeSpan by)
+    {
+        if (by < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(by), "The clock only moves forward.");
+        Interlocked.Add(ref _offsetTicks, by.Ticks);
+    }
+
+    public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + Offset;
 }

@@ -24,6 +24,9 @@ public sealed class PortalFixture : IAsyncLifetime
     public string DataPath { get; } = Path.Combine(Path.GetTempPath(), "formation-e2e-" + Guid.NewGuid().ToString("N"));
     public int Port { get; private set; }
     public IBrowser Browser => _browser ?? throw new InvalidOperationException("The browser is not started.");
+    /// <summary>The host's clock (see <see cref="ShiftedClock"/>).</summary>
+    public ShiftedClock Clock => _factory?.Clock ?? throw new InvalidOperationException("The host is not started.");
+    public IServiceProvider Services => _factory?.Services ?? throw new InvalidOperationException("The host is not started.");
 
     /// <summary>Address of a path on a host name (a portal's or any other), on the test server's port.</summary>
     public string Url(string host, string path = "/") => $"http://{host}:{Port}{path}";

@@ -12,11 +12,24 @@ public static class Menus
 }
 
 /// <summary>A link a module adds to a menu. Shown only when its feature is on and the user holds one of the roles (if any).</summary>
-public sealed record MenuItem(string Text, string Url, string Menu = Menus.Main, int Order = 100, string? FeatureId = null, IReadOnlyList<string>? Roles = null, bool AnonymousOnly = false, bool AuthenticatedOnly = false, bool PlatformOnly = false);
+/// <remarks><see cref="Children"/>: a second level (one only), shown as a drop-down by themes that support it.</remarks>
+public sealed record MenuItem(string Text, string Url, string Menu = Menus.Main, int Order = 100, string? FeatureId = null, IReadOnlyList<string>? Roles = null, bool AnonymousOnly = false, bool AuthenticatedOnly = false, bool PlatformOnly = false, IReadOnlyList<MenuItem>? Children = null)
+{
+    public bool HasChildren => Children is { Count: > 0 };
+}
 
 public interface INavigationProvider
 {
     IEnumerable<MenuItem> GetItems();
+}
+
+/// <summary>
+/// Menu entries that depend on the portal's data (e.g. a menu its editors arrange). Scoped: may read the database.
+/// Shown only when the feature of the module that registers it is on for the portal.
+/// </summary>
+public interface IMenuSource
+{
+    Task<IReadOnlyList<MenuItem>> GetItemsAsync(string menu, TenantInfo tenant, CancellationToken ct);
 }
 
 public sealed class NavigationService(IEnumerable<INavigationProvider> providers, FeatureService features)
@@ -39,6 +52,19 @@ public sealed class NavigationService(IEnumerable<INavigationProvider> providers
                 if (item.Roles is { Count: > 0 } roles && !roles.Any(user.IsInRole)) continue;
                 items.Add(item);
             }
+        }
+        return items.OrderBy(i => i.Order).ThenBy(i => i.Text, StringComparer.CurrentCulture).ToList();
+    }
+
+    /// <summary>The static entries plus those of the portal's <see cref="IMenuSource"/>s whose module is on.</summary>
+    public async Task<IReadOnlyList<MenuItem>> ForAsync(string menu, TenantInfo tenant, ClaimsPrincipal user, IEnumerable<IMenuSource> sources, CancellationToken ct = default)
+    {
+        var items = For(menu, tenant, user).ToList();
+        foreach (var source in sources)
+        {
+            var moduleFeature = features.Catalog.ModuleOf(source.GetType().Assembly)?.Manifest.EffectiveFeatures[0].Id;
+            if (moduleFeature is not null && !features.IsEnabled(tenant, moduleFeature)) continue;
+            items.AddRange(await source.GetItemsAsync(menu, tenant, ct));
         }
         return items.OrderBy(i => i.Order).ThenBy(i => i.Text, StringComparer.CurrentCulture).ToList();
     }

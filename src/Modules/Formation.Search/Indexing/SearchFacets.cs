@@ -35,8 +35,11 @@ public static class SearchFacets
     public static readonly SearchFacet Duration = new("duree", "Durée", m => [Taxonomy.DurationBand(m.DurationHours)], Taxonomy.DurationBands);
     public static readonly SearchFacet Certifying = new("certifiant", "Certifiante (RNCP, RS)", m => [YesNoOf(m.IsCertifying)], YesNo);
     public static readonly SearchFacet Cpf = new("cpf", "Éligible au CPF", m => [YesNoOf(m.CpfEligible)], YesNo);
+    /// <summary>The origin of documents other modules index (resources, articles, good practices).</summary>
+    public const string DocumentSource = "ressources";
+
     public static readonly SearchFacet Source = new("source", "Origine", m => [m.Source],
-        new Dictionary<string, string> { [ModuleSources.Platform] = "Catalogue de la plateforme", [ModuleSources.Portal] = "Formations du portail" });
+        new Dictionary<string, string> { [ModuleSources.Platform] = "Catalogue de la plateforme", [ModuleSources.Portal] = "Formations du portail", [DocumentSource] = "Ressources" });
 
     public static readonly IReadOnlyList<SearchFacet> All = [Theme, Profession, Format, Price, Duration, Certifying, Cpf, Source];
 

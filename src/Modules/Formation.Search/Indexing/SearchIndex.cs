@@ -48,6 +48,24 @@ public sealed class SearchIndex : IDisposable
         });
         _writer = new IndexWriter(_directory, new IndexWriterConfig(FrenchText.Version, analyzer) { Similarity = Similarity });
         _searchers = new SearcherManager(_writer, applyAllDeletes: true, new WarmingSearcherFactory(_visibilityFilters));
+        if (!IsNew) LoadWindows();
+    }
+
+    /// <summary>The time windows of the documents already in the index (a restart).</summary>
+    private void LoadWindows()
+    {
+        var searcher = _searchers.Acquire();
+        try
+        {
+            var fields = new HashSet<string> { ModuleDocument.Id, DocumentFields.From, DocumentFields.Until };
+            var top = searcher.Search(new TermQuery(new Term(DocumentFields.Kind, DocumentFields.DocumentKind)), Math.Max(1, searcher.IndexReader.MaxDoc));
+            foreach (var scored in top.ScoreDocs)
+            {
+                var doc = searcher.Doc(scored.Doc, fields);
+                Windows.Set(Guid.Parse(doc.Get(ModuleDocument.Id)), long.Parse(doc.Get(DocumentFields.From)), long.Parse(doc.Get(DocumentFields.Until)));
+            }
+        }
+        finally { _searchers.Release(searcher); }
     }
 
     /// <summary>No index was on disk when this opened: it needs a rebuild from the catalogue.</summary>
@@ -62,13 +80,20 @@ public sealed class SearchIndex : IDisposable
         WriteAsync(() => _writer.UpdateDocument(ModuleDocument.IdTerm(module.Id), ModuleDocument.From(module)), ct);
 
     public Task DeleteAsync(Guid moduleId, CancellationToken ct = default) =>
-        WriteAsync(() => _writer.DeleteDocuments(ModuleDocument.IdTerm(moduleId)), ct);
+        WriteAsync(() => _writer.DeleteDocuments(ModuleDocument.IdTerm(moduleId)), ct, () => Windows.Remove(moduleId));
+
+    /// <summary>A document of another module (resource, article…): see <see cref="DocumentFields"/>.</summary>
+    public Task UpsertAsync(Formation.Shell.Search.SearchableDocument document, CancellationToken ct = default) =>
+        WriteAsync(() => _writer.UpdateDocument(ModuleDocument.IdTerm(document.Id), DocumentFields.ToDocument(document)), ct, () => Windows.Set(document));
+
+    /// <summary>The time windows of the indexed documents, for their visibility (<see cref="Querying.DocumentWindows"/>).</summary>
+    public Querying.DocumentWindows Windows { get; } = new();
 
     /// <summary>
     /// Re-indexes every published module from the catalogue, then drops the ones no longer published. Searches see the
     /// previous index until the end; an interrupted rebuild leaves it partly refreshed, never emptied.
     /// </summary>
-    public async Task<int> RebuildAsync(ICatalogReader catalog, CancellationToken ct = default)
+    public async Task<int> RebuildAsync(ICatalogReader catalog, CancellationToken ct = default, IEnumerable<Formation.Shell.Search.ISearchableSource>? sources = null)
     {
         await _writing.WaitAsync(ct);
         try
@@ -79,12 +104,21 @@ public sealed class SearchIndex : IDisposable
                 _writer.UpdateDocument(ModuleDocument.IdTerm(module.Id), ModuleDocument.From(module));
                 published.Add(module.Id.ToString("D"));
             }
+            var documents = published.Count;
+            Windows.Clear();
+            foreach (var source in sources ?? [])
+                await foreach (var document in source.StreamAsync(ct))
+                {
+                    _writer.UpdateDocument(ModuleDocument.IdTerm(document.Id), DocumentFields.ToDocument(document));
+                    Windows.Set(document);
+                    published.Add(document.Id.ToString("D"));
+                }
             foreach (var id in IndexedIds().Where(id => !published.Contains(id)))
                 _writer.DeleteDocuments(new Term(ModuleDocument.Id, id));
             // One segment searches fastest; later publications add small segments, merged as usual.
             _writer.ForceMerge(1);
             Publish();
-            return published.Count;
+            return documents;
         }
         finally { _writing.Release(); }
     }
@@ -102,10 +136,11 @@ public sealed class SearchIndex : IDisposable
         finally { _searchers.Release(searcher); }
     }
 
-    private async Task WriteAsync(Action change, CancellationToken ct)
+    /// <param name="published">Runs once searches see the change (a document's window counts only then).</param>
+    private async Task WriteAsync(Action change, CancellationToken ct, Action? published = null)
     {
         await _writing.WaitAsync(ct);
-        try { change(); Publish(); }
+        try { change(); Publish(); published?.Invoke(); }
         finally { _writing.Release(); }
     }
 
@@ -123,6 +158,7 @@ public sealed class SearchIndex : IDisposable
     private static readonly ISet<string> DisplayedFields = new HashSet<string>
     {
         ModuleDocument.Id, ModuleDocument.Owner, ModuleDocument.Slug, ModuleDocument.Title, ModuleDocument.Summary, ModuleDocument.Description,
+        DocumentFields.Url, DocumentFields.Kind,
     };
 
     /// <summary>
@@ -150,10 +186,12 @@ public sealed class SearchIndex : IDisposable
             {
                 var doc = searcher.Doc(scored.Doc, DisplayedFields);
                 var (title, summary) = (doc.Get(ModuleDocument.Title), doc.Get(ModuleDocument.Summary));
+                var isDocument = doc.Get(DocumentFields.Kind) == DocumentFields.DocumentKind;
                 return new SearchHit(Guid.Parse(doc.Get(ModuleDocument.Id)), doc.Get(ModuleDocument.Slug), title, summary,
-                    doc.Get(ModuleDocument.Owner) == Formation.Shell.Tenancy.TenantInfo.PlatformId ? ModuleSources.Platform : ModuleSources.Portal,
+                    isDocument ? SearchFacets.DocumentSource : doc.Get(ModuleDocument.Owner) == Formation.Shell.Tenancy.TenantInfo.PlatformId ? ModuleSources.Platform : ModuleSources.Portal,
                     highlighter?.For(title, summary, doc.Get(ModuleDocument.Description))
-                        ?? new SearchHighlights(HitHighlighter.Escape(title), HitHighlighter.Escape(summary)));
+                        ?? new SearchHighlights(HitHighlighter.Escape(title), HitHighlighter.Escape(summary)),
+                    isDocument ? doc.Get(DocumentFields.Url) : null);
             }).ToList();
             var results = new SearchResults(facets.Total, query.Page, hits, facets.Results());
             _results.Keep(generation, key, results);

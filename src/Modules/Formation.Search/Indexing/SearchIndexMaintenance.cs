@@ -34,7 +34,8 @@ internal sealed class SearchIndexStartup(SearchIndex index, IServiceScopeFactory
         try
         {
             await using var scope = scopes.CreateAsyncScope();
-            var count = await index.RebuildAsync(scope.ServiceProvider.GetRequiredService<ICatalogReader>(), stoppingToken);
+            var count = await index.RebuildAsync(scope.ServiceProvider.GetRequiredService<ICatalogReader>(), stoppingToken,
+                scope.ServiceProvider.GetServices<Formation.Shell.Search.ISearchableSource>());
             logger.LogInformation("Index de recherche construit : {Count} module(s) publié(s)", count);
         }
         catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
@@ -62,7 +63,7 @@ internal sealed class SearchVerb : IHostVerb
             return 1;
         }
         await using var scope = services.CreateAsyncScope();
-        var count = await index.RebuildAsync(scope.ServiceProvider.GetRequiredService<ICatalogReader>(), ct);
+        var count = await index.RebuildAsync(scope.ServiceProvider.GetRequiredService<ICatalogReader>(), ct, scope.ServiceProvider.GetServices<Formation.Shell.Search.ISearchableSource>());
         Console.WriteLine($"Index de recherche reconstruit : {count} module(s) publié(s).");
         return 0;
     }

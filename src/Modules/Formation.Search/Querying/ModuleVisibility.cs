@@ -11,14 +11,23 @@ namespace Formation.Search.Querying;
 /// its own modules, plus the platform's shared modules its curation selects. Applied to hits, facet counts and
 /// highlights alike, at query time, so a curation change needs no reindexing.
 /// </summary>
-public sealed record ModuleVisibility(string TenantId, CatalogCurationDto Curation)
+public sealed record ModuleVisibility(string TenantId, CatalogCurationDto Curation, DocumentScope? Documents = null)
 {
     /// <summary>Equal for the same portal and the same curation (its lists compared by content, in any order).</summary>
     public string CacheKey => string.Join('|', TenantId, Curation.Mode,
         string.Join(',', Curation.Themes.Order(StringComparer.Ordinal)), string.Join(',', Curation.Professions.Order(StringComparer.Ordinal)),
-        string.Join(',', Curation.PickedModuleIds.Order()));
+        string.Join(',', Curation.PickedModuleIds.Order()), (Documents ?? DocumentScope.None).CacheKey);
 
     public Query ToQuery()
+    {
+        var modules = ModulesQuery();
+        if (Documents is not { Features.Count: > 0 } documents) return modules;
+        // Other modules' documents carry kind=document; modules never do, so each clause keeps to its own.
+        var onlyModules = new BooleanQuery { { modules, Occur.MUST }, { new TermQuery(new Term(DocumentFields.Kind, DocumentFields.DocumentKind)), Occur.MUST_NOT } };
+        return new BooleanQuery { { onlyModules, Occur.SHOULD }, { documents.ToQuery(TenantId), Occur.SHOULD } };
+    }
+
+    private Query ModulesQuery()
     {
         var own = new TermQuery(new Term(ModuleDocument.Owner, TenantId));
         if (TenantId == TenantInfo.PlatformId) return own;

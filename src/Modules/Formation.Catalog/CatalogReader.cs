@@ -7,8 +7,19 @@ using Microsoft.EntityFrameworkCore;
 namespace Formation.Catalog;
 
 /// <summary>The catalogue's read side: for other modules (<see cref="ICatalogReader"/>) and for the portal's pages (visibility applied).</summary>
-public sealed class CatalogReader(CatalogDbContext db, TenantContext tenant) : ICatalogReader, ICatalogOverview
+public sealed class CatalogReader(CatalogDbContext db, TenantContext tenant) : ICatalogReader, ICatalogOverview, ICatalogAuthoringReader
 {
+    public Task<AuthoredModule?> GetOwnAsync(Guid moduleId, CancellationToken ct = default) => OwnAsync(x => x.Id == moduleId, ct);
+    public Task<AuthoredModule?> GetOwnBySlugAsync(string slug, CancellationToken ct = default) => OwnAsync(x => x.Slug == slug, ct);
+
+    private async Task<AuthoredModule?> OwnAsync(System.Linq.Expressions.Expression<Func<TrainingModule, bool>> which, CancellationToken ct)
+    {
+        var owner = tenant.Required.Id;
+        var m = await db.Modules.AsNoTracking().Include(x => x.Versions).Where(x => x.OwnerTenantId == owner).FirstOrDefaultAsync(which, ct);
+        return m is null ? null : new AuthoredModule(m.Id, m.OwnerTenantId, m.Slug, m.PublisherId, m.PublisherName, m.Retired ? null : m.PublishedVersionId,
+            m.Versions.OrderByDescending(v => v.Number).Select(v => new ModuleVersionSummary(v.Id, v.Number, v.State.ToString(), v.Content.Title, v.Content.DurationHours)).ToList());
+    }
+
     public const string CoverRoute = "/formations/couvertures/";
 
     public async Task<PublishedModule?> GetPublishedAsync(Guid moduleId, CancellationToken ct = default)
@@ -27,6 +38,30 @@ public sealed class CatalogReader(CatalogDbContext db, TenantContext tenant) : I
     {
         await foreach (var module in PublishedModules().AsAsyncEnumerable().WithCancellation(ct))
             yield return ToPublished(module);
+    }
+
+    public async Task<PublishedModule?> GetLastPublishedAsync(Guid moduleId, CancellationToken ct = default)
+    {
+        var module = await db.Modules.AsNoTracking().AsSplitQuery()
+            .Where(m => m.Id == moduleId && m.PublishedVersionId != null)
+            .Include(m => m.Versions.Where(v => v.State == VersionState.Published))
+            .Include(m => m.Sessions)
+            .FirstOrDefaultAsync(ct);
+        return module is null ? null : ToPublished(module) with { IsRetired = module.Retired };
+    }
+
+    /// <summary>A retired module of this slug that the signed-in person may still open (enrolled before it was retired), or null.</summary>
+    public async Task<PublishedModule?> FindRetiredForAsync(string slug, string? userId, IEnumerable<IRetiredModuleAccess> access, CancellationToken ct = default)
+    {
+        if (userId is null) return null;
+        var current = tenant.Required.Id;
+        var ids = await db.Modules.AsNoTracking()
+            .Where(m => m.Slug == slug && m.Retired && m.PublishedVersionId != null && (m.OwnerTenantId == current || m.OwnerTenantId == TenantInfo.PlatformId))
+            .Select(m => m.Id).ToListAsync(ct);
+        foreach (var id in ids)
+            foreach (var provider in access)
+                if (await provider.HasAccessAsync(userId, id, ct)) return await GetLastPublishedAsync(id, ct);
+        return null;
     }
 
     public async Task<CatalogCurationDto> GetCurationAsync(string tenantId, CancellationToken ct = default)

@@ -49,6 +49,34 @@ public abstract class OperationsMigration<TContext> : ModuleMigration where TCon
     }
 }
 
+/// <summary>
+/// A change of the context's model (a column or index added since the module's first release). A database whose schema is
+/// created in the same run by <see cref="CreateSchemaMigration{TContext}"/> already has it (that schema comes from the
+/// current model), so there it is only recorded as applied; older databases run it.
+/// </summary>
+public abstract class ModelChangeMigration<TContext> : OperationsMigration<TContext> where TContext : DbContext;
+
+/// <summary>
+/// Tables added to a module's model after its first release: their CREATE TABLE and CREATE INDEX statements are taken
+/// from the script of the current model, so they match it exactly on every provider.
+/// </summary>
+public abstract class AddTablesMigration<TContext> : ModelChangeMigration<TContext> where TContext : DbContext
+{
+    protected abstract IReadOnlyList<string> Tables { get; }
+    protected override void Up(MigrationBuilder builder) { }
+
+    public override async Task UpAsync(DbContext context, CancellationToken cancellationToken)
+    {
+        var statements = context.Database.GenerateCreateScript()
+            .Split(";", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(statement => Tables.Any(table => statement.Contains($"\"{table}\"", StringComparison.Ordinal)
+                && (statement.StartsWith("CREATE TABLE", StringComparison.OrdinalIgnoreCase) ? statement.Contains($"CREATE TABLE \"{table}\"", StringComparison.Ordinal)
+                    : statement.Contains($" ON \"{table}\"", StringComparison.Ordinal))));
+        foreach (var statement in statements)
+            await context.Database.ExecuteSqlRawAsync(statement + ";", cancellationToken);
+    }
+}
+
 /// <summary>Applies pending module migrations at start, module by module in dependency order.</summary>
 public sealed class MigrationRunner(ModuleCatalog catalog, IServiceProvider services, ILogger<MigrationRunner> logger)
 {
@@ -65,6 +93,7 @@ public sealed class MigrationRunner(ModuleCatalog catalog, IServiceProvider serv
             cancellationToken);
 
         var applied = new HashSet<string>();
+        var createdNow = new HashSet<Type>();
         await using (var command = connection.CreateCommand())
         {
             command.CommandText = "SELECT module, migration FROM formation_migrations";
@@ -87,7 +116,10 @@ public sealed class MigrationRunner(ModuleCatalog catalog, IServiceProvider serv
                 if (applied.Contains(key)) continue;
                 var context = (DbContext)scope.ServiceProvider.GetRequiredService(migration.ContextType);
                 await using var transaction = await database.BeginTransactionAsync(cancellationToken);
-                await migration.UpAsync(context, cancellationToken);
+                if (!(DerivesFrom(migration, typeof(ModelChangeMigration<>)) && createdNow.Contains(migration.ContextType)))
+                    await migration.UpAsync(context, cancellationToken);
+                if (DerivesFrom(migration, typeof(CreateSchemaMigration<>)))
+                    createdNow.Add(migration.ContextType);
                 await using (var insert = connection.CreateCommand())
                 {
                     insert.Transaction = database.Transaction;
@@ -101,6 +133,13 @@ public sealed class MigrationRunner(ModuleCatalog catalog, IServiceProvider serv
                 logger.LogInformation("Migration {Module}/{Migration} applied", moduleId, migration.Id);
             }
         }
+    }
+
+    private static bool DerivesFrom(ModuleMigration migration, Type openGeneric)
+    {
+        for (var type = migration.GetType().BaseType; type is not null; type = type.BaseType)
+            if (type.IsGenericType && type.GetGenericTypeDefinition() == openGeneric) return true;
+        return false;
     }
 
     private static async Task ExecuteAsync(DbConnection connection, string sql, CancellationToken cancellationToken)

@@ -45,6 +45,8 @@ public sealed record PublishedModule
     public required ModulePrices Prices { get; init; }
     public IReadOnlyList<TrainingSessionDto> Sessions { get; init; } = [];
     public required DateTimeOffset PublishedUtc { get; init; }
+    /// <summary>Withdrawn from the catalogue: only <see cref="ICatalogReader.GetLastPublishedAsync"/> returns it, for enrolled learners.</summary>
+    public bool IsRetired { get; init; }
 
     public bool IsCertifying => CertificationCode is not null;
     public bool IsFree => Prices.IsFree;
@@ -82,6 +84,30 @@ public interface ICatalogReader
     /// <summary>Every published module, streamed (index rebuilds).</summary>
     IAsyncEnumerable<PublishedModule> StreamPublishedAsync(CancellationToken ct = default);
     Task<CatalogCurationDto> GetCurationAsync(string tenantId, CancellationToken ct = default);
+    /// <summary>
+    /// The last published version of a module even when it was retired (<see cref="PublishedModule.IsRetired"/>), or null
+    /// if it never was published: learners already enrolled keep their access to a retired module.
+    /// </summary>
+    Task<PublishedModule?> GetLastPublishedAsync(Guid moduleId, CancellationToken ct = default);
+}
+
+/// <summary>
+/// Lets another module (the review) keep a submitted version from being edited while it decides on it. No lock
+/// registered (a portal without the review) means a submitted version stays editable until an administrator publishes it.
+/// </summary>
+public interface IModuleEditLock
+{
+    /// <summary>A French reason why the module's submitted version cannot be edited now, or null.</summary>
+    Task<string?> ReasonAsync(Guid moduleId, CancellationToken ct = default);
+}
+
+/// <summary>
+/// Whether someone may still open a module that is no longer in the catalogue (retired): learning answers for its
+/// enrolments. No provider registered means nobody.
+/// </summary>
+public interface IRetiredModuleAccess
+{
+    Task<bool> HasAccessAsync(string userId, Guid moduleId, CancellationToken ct = default);
 }
 
 /// <summary>A module version became the published one (first publication or a new version replacing the previous).</summary>
@@ -106,4 +132,39 @@ public sealed record CatalogOverview(int Total, IReadOnlyList<PublishedModule> N
 public interface ICatalogOverview
 {
     Task<CatalogOverview> GetAsync(int newest, CancellationToken ct = default);
+}
+
+/// <summary>A version of a module as its publisher sees it in the workspace (any state).</summary>
+public sealed record ModuleVersionSummary(Guid Id, int Number, string State, string Title, decimal DurationHours);
+
+/// <summary>A module of the current portal with all its versions, for modules that attach things to versions (content packages).</summary>
+public sealed record AuthoredModule(Guid Id, string OwnerTenantId, string Slug, Guid PublisherId, string PublisherName,
+    Guid? PublishedVersionId, IReadOnlyList<ModuleVersionSummary> Versions);
+
+/// <summary>The authoring side other modules may read: a module owned by the current portal, whatever its state.</summary>
+public interface ICatalogAuthoringReader
+{
+    /// <summary>The module of the current portal, or null (another portal's module, unknown id).</summary>
+    Task<AuthoredModule?> GetOwnAsync(Guid moduleId, CancellationToken ct = default);
+    /// <summary>The module of the current portal with this slug, or null.</summary>
+    Task<AuthoredModule?> GetOwnBySlugAsync(string slug, CancellationToken ct = default);
+}
+
+/// <summary>An action another module offers on a published module's page (enrol, resume…), shown in the price box.</summary>
+/// <param name="Post">True: a form posted (with the anti-forgery token) to <paramref name="Url"/>; false: a link.</param>
+public sealed record ModulePageAction(string Label, string Url, bool Post, string? Note = null);
+
+/// <summary>Contributed by other modules (registered as scoped services); asked in registration order, the first non-null wins.</summary>
+public interface IModulePageActions
+{
+    /// <summary>The feature that must be on for the portal; null when always.</summary>
+    string? FeatureId { get; }
+    Task<ModulePageAction?> ForAsync(PublishedModule module, System.Security.Claims.ClaimsPrincipal user, CancellationToken ct = default);
+}
+
+/// <summary>A link other modules add on each module row of the publisher workspace (e.g. "Contenu").</summary>
+public sealed record ModuleWorkspaceLink(string Label, string UrlFormat, string FeatureId)
+{
+    /// <summary>The link of one module: <c>{0}</c> in <see cref="UrlFormat"/> is the module id.</summary>
+    public string UrlFor(Guid moduleId) => string.Format(System.Globalization.CultureInfo.InvariantCulture, UrlFormat, moduleId);
 }

@@ -16,8 +16,8 @@ public sealed class AccessibilityTests(PortalFixture fixture, ITestOutputHelper 
     {
         var data = new TheoryData<string, string>();
         foreach (var portal in Portals.All)
-            foreach (var path in new[] { "/", "/connexion", "/formations", "/recherche?q=attachement", "/formations/reperer-violences-role-educateur", "/verifier",
-                                         "/actualites", "/ressources", "/actualites/loi-7-fevrier-2022-ce-qui-change", "/bonnes-pratiques/reseau-pairs-aidants-sortie-ase" })
+            foreach (var path in new[] { "/", "/connexion", "/formations", "/recherche?q=attachement", "/formations/reperer-violences-role-educateur",
+                                         "/actualites", "/ressources", "/actualites/loi-7-fevrier-2022-ce-qui-change", "/bonnes-pratiques/reseau-pairs-aidants-sortie-ase", "/verifier" })
                 data.Add(portal.Key, path);
         return data;
     }

@@ -42,11 +42,7 @@ public sealed class CatalogReader(CatalogDbContext db, TenantContext tenant) : I
 
     public async Task<PublishedModule?> GetLastPublishedAsync(Guid moduleId, CancellationToken ct = default)
     {
-        var module = await db.Modules.AsNoTracking().AsSplitQuery()
-            .Where(m => m.Id == moduleId && m.PublishedVersionId != null)
-            .Include(m => m.Versions.Where(v => v.State == VersionState.Published))
-            .Include(m => m.Sessions)
-            .FirstOrDefaultAsync(ct);
+        var module = await PublishedModules(includeRetired: true).FirstOrDefaultAsync(m => m.Id == moduleId, ct);
         return module is null ? null : ToPublished(module) with { IsRetired = module.Retired };
     }
 
@@ -102,9 +98,10 @@ public sealed class CatalogReader(CatalogDbContext db, TenantContext tenant) : I
             modules.SelectMany(m => m.Professions).GroupBy(p => p).ToDictionary(g => g.Key, g => g.Count()));
     }
 
-    private IQueryable<TrainingModule> PublishedModules() =>
+    /// <summary>Modules with a published version and what their page shows; retired ones only for enrolled learners' reads.</summary>
+    private IQueryable<TrainingModule> PublishedModules(bool includeRetired = false) =>
         db.Modules.AsNoTracking().AsSplitQuery()
-            .Where(m => m.PublishedVersionId != null && !m.Retired)
+            .Where(m => m.PublishedVersionId != null && (includeRetired || !m.Retired))
             .Include(m => m.Versions.Where(v => v.State == VersionState.Published))
             .Include(m => m.Sessions)
             .OrderBy(m => m.Id);

@@ -20,6 +20,8 @@ internal sealed class CatalogueSyncVerb : IHostVerb
         {
             if (args[i] is "--file" or "-f" && i + 1 < args.Count) file = args[++i];
             else if (args[i].StartsWith("--file=", StringComparison.Ordinal)) file = args[i]["--file=".Length..];
+            // Configuration overrides (--App:DataPath=…, key=value) are read by the host, not here.
+            else if (args[i].Contains(':') || args[i].Contains('=')) { if (!args[i].Contains('=') && i + 1 < args.Count) i++; }
             else { Console.Error.WriteLine($"Argument inconnu : {args[i]}. Usage : {Usage}"); return 2; }
         }
         await using var scope = services.CreateAsyncScope();

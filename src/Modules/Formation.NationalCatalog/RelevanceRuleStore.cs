@@ -18,11 +18,11 @@ public sealed class RelevanceRuleStore(NationalCatalogDbContext db, ShellDatabas
 
     public async Task<RelevanceRules> GetAsync(CancellationToken ct = default)
     {
-        var row = await db.Rules.AsNoTracking().FirstOrDefaultAsync(ct);
+        var row = await db.Rules.AsNoTracking().FirstOrDefaultAsync(r => r.Id == 1, ct);
         return row is null ? RelevanceRules.Default : JsonSerializer.Deserialize<RelevanceRules>(row.Json, RelevanceRules.Json) ?? RelevanceRules.Default;
     }
 
-    public async Task<RelevanceRuleSet?> GetRowAsync(CancellationToken ct = default) => await db.Rules.AsNoTracking().FirstOrDefaultAsync(ct);
+    public async Task<RelevanceRuleSet?> GetRowAsync(CancellationToken ct = default) => await db.Rules.AsNoTracking().FirstOrDefaultAsync(r => r.Id == 1, ct);
 
     public async Task<RelevancePreview> PreviewAsync(RelevanceRules rules, CancellationToken ct = default)
     {
@@ -42,7 +42,7 @@ public sealed class RelevanceRuleStore(NationalCatalogDbContext db, ShellDatabas
                 await db.Trainings.Where(t => chunk.Contains(t.NumeroFormation)).ExecuteUpdateAsync(s => s.SetProperty(t => t.Relevant, true), ct);
             foreach (var chunk in removed.Select(a => a.NumeroFormation).Chunk(500))
                 await db.Trainings.Where(t => chunk.Contains(t.NumeroFormation)).ExecuteUpdateAsync(s => s.SetProperty(t => t.Relevant, false), ct);
-            var row = await db.Rules.FirstOrDefaultAsync(ct);
+            var row = await db.Rules.FirstOrDefaultAsync(r => r.Id == 1, ct);
             var json = JsonSerializer.Serialize(rules, RelevanceRules.Json);
             if (row is null) db.Rules.Add(new RelevanceRuleSet { Json = json, UpdatedUtc = time.GetUtcNow(), UpdatedBy = by });
             else { row.Json = json; row.UpdatedUtc = time.GetUtcNow(); row.UpdatedBy = by; }

@@ -47,7 +47,7 @@ public static class CatalogueReader
 
     private static void ReadCsv(Stream stream, Action<RawRow> onRow, CancellationToken ct)
     {
-        using var text = new StreamReader(stream, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+        using var text = new StreamReader(stream, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16, leaveOpen: true);
         SepReader reader;
         try
         {

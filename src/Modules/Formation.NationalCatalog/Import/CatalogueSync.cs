@@ -111,12 +111,13 @@ public sealed class CatalogueSync(
                 var format = CatalogueReader.Detect(input);
                 builder.StartFile(file.Name);
                 var before = doneBytes;
+                var length = input.Length;
                 await CatalogueReader.ReadAsync(input, format, row =>
                 {
                     builder.Accept(row);
                     if ((builder.RowsRead & 4095) == 0) progress.Set(run.Id, "Lecture", before + input.Position, totalBytes, builder.RowsRead);
                 }, ct);
-                doneBytes += input.Length;
+                doneBytes += length;
             }
             if (builder.Formations.Count == 0)
                 throw new CatalogueFileException(builder.RowsRead == 0 ? "Le fichier ne contient aucune ligne de données." : $"Aucune des {builder.RowsRead} ligne(s) n'est valide ; le catalogue actuel est conservé.");

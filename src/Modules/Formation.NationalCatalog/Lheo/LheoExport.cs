@@ -139,8 +139,8 @@ public sealed class LheoExport(ICatalogReader catalog, TenantContext tenant, ITe
             xml.WriteEndElement();
         }
         Element(xml, "langue-formation", module.Language.Length == 2 ? module.Language : "fr");
-        if (module.DurationHours > 0) Element(xml, "nombre-heures-total", ((long)Math.Ceiling(module.DurationHours)).ToString(CultureInfo.InvariantCulture));
         if (module.Prices.IndividualCents > 0) Element(xml, "prix-total-TTC", Cut((module.Prices.IndividualCents / 100m).ToString("0.00", CultureInfo.InvariantCulture), 10));
+        if (module.DurationHours > 0) Element(xml, "nombre-heures-total", ((long)Math.Ceiling(module.DurationHours)).ToString(CultureInfo.InvariantCulture));
         xml.WriteEndElement();
     }
 

@@ -35,6 +35,8 @@ public sealed record NationalTrainingDto
     public string? DataDate { get; init; }
     /// <summary>Eligible to the CPF: every training of the CPF export is; an LHEO one when it says so.</summary>
     public bool CpfEligible { get; init; }
+    /// <summary>False for a training shown since a rule change, until the next sync brings its long texts.</summary>
+    public bool HasDetails { get; init; }
 
     public static NationalTrainingDto From(NationalTraining t) => new()
     {
@@ -47,7 +49,7 @@ public sealed record NationalTrainingDto
         Departements = Places(t.Departements), Regions = Places(t.Regions), DistanceLearning = t.DistanceLearning,
         HoursMin = t.HoursMin, HoursMax = t.HoursMax, PriceMinCents = t.PriceMinCents, PriceMaxCents = t.PriceMaxCents,
         Actions = t.Actions, ActiveSessions = t.ActiveSessions, DataDate = t.DataDate,
-        CpfEligible = t.CpfEligible,
+        CpfEligible = t.CpfEligible, HasDetails = t.HasDetails,
     };
 
     private static string[] Split(string? codes) => string.IsNullOrEmpty(codes) ? [] : codes.Split(' ', StringSplitOptions.RemoveEmptyEntries);

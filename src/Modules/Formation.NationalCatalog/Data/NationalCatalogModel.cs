@@ -57,6 +57,8 @@ public sealed class NationalTraining
     /// <summary>Bought with the CPF on Mon Compte Formation: every training of the CPF export; an LHEO one when it says so.</summary>
     public bool CpfEligible { get; set; }
     public bool Relevant { get; set; }
+    /// <summary>The long texts are stored: the sync keeps them for the trainings shown only (they arrive at the next sync after a rule change).</summary>
+    public bool HasDetails { get; set; }
     public bool Withdrawn { get; set; }
     public long FirstRunId { get; set; }
     public long ChangedRunId { get; set; }

@@ -22,10 +22,13 @@ public sealed record SyncResult(
     long RunId, bool Succeeded, string? FailureReason, long RowsRead, int Formations, int Relevant, int Rejected,
     int Added, int Changed, int Unchanged, int Withdrawn, TimeSpan Duration, IReadOnlyList<RejectedRow> Rejects)
 {
+    /// <summary>How long reading the files took, the rest of <see cref="Duration"/> being the writing.</summary>
+    public TimeSpan ReadTime { get; init; }
+
     /// <summary>The French one-paragraph summary printed by the command line and shown after a manual run.</summary>
     public string Summary => Succeeded
         ? $"Synchronisation réussie en {Duration.TotalSeconds.ToString("0.0", CultureInfo.GetCultureInfo("fr-FR"))} s : {RowsRead} ligne(s) lue(s), {Formations} formation(s), " +
-          $"{Relevant} pertinente(s) pour l'ASE conservée(s), {Rejected} ligne(s) rejetée(s) ; {Added} ajoutée(s), {Changed} modifiée(s), {Unchanged} inchangée(s), {Withdrawn} retirée(s)."
+          $"{Relevant} pertinente(s) pour l'ASE conservée(s), {Rejected} ligne(s) rejetée(s) ; {Added} ajoutée(s), {Changed} modifiée(s), {Unchanged} inchangée(s), {Withdrawn} retirée(s) (lecture {ReadTime.TotalSeconds.ToString("0.0", CultureInfo.GetCultureInfo("fr-FR"))} s)."
         : $"Échec de la synchronisation : {FailureReason}";
 }
 
@@ -127,12 +130,14 @@ public sealed class CatalogueSync(
             if (active >= 20 && withdrawn.Count > active * MaxWithdrawnShare)
                 throw new CatalogueFileException($"Le fichier retirerait {withdrawn.Count} des {active} formations actuelles : il est sans doute incomplet. Le catalogue actuel est conservé.");
 
+            var readTime = started.Elapsed;
             progress.Set(run.Id, "Enregistrement", 0, builder.Formations.Count, builder.RowsRead);
+            await staging.FlushAsync(ct);
             staging.Position = 0;
             var counts = await ApplyAsync(run.Id, builder, stored, withdrawn, staging, ct);
             var relevant = await db.Trainings.CountAsync(t => t.Relevant && !t.Withdrawn, ct);
             return new SyncResult(run.Id, true, null, builder.RowsRead, builder.Formations.Count, relevant, builder.RejectedCount,
-                counts.Added, counts.Changed, counts.Unchanged, withdrawn.Count, started.Elapsed, builder.Rejects);
+                counts.Added, counts.Changed, counts.Unchanged, withdrawn.Count, started.Elapsed, builder.Rejects) { ReadTime = readTime };
         }
         finally
         {
@@ -147,10 +152,10 @@ public sealed class CatalogueSync(
         if (connection.State != System.Data.ConnectionState.Open) await connection.OpenAsync(ct);
         await using var command = connection.CreateCommand();
         command.Transaction = database.Transaction;
-        command.CommandText = $"""SELECT "NumeroFormation", "TextHash", "ContentHash", "Withdrawn", "Relevant" FROM {NationalCatalogDbContext.TrainingTable} WHERE "Source" = '{CpfSource}'""";
+        command.CommandText = $"""SELECT "NumeroFormation", "TextHash", "ContentHash", "Withdrawn", "Relevant", "HasDetails" FROM {NationalCatalogDbContext.TrainingTable} WHERE "Source" = '{CpfSource}'""";
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
-            stored[reader.GetString(0)] = new StoredTraining(ParseHash(reader.GetString(1)), ParseHash(reader.GetString(2)), reader.GetBoolean(3), reader.GetBoolean(4));
+            stored[reader.GetString(0)] = new StoredTraining(ParseHash(reader.GetString(1)), ParseHash(reader.GetString(2)), reader.GetBoolean(3), reader.GetBoolean(4), reader.GetBoolean(5));
         return stored;
     }
 
@@ -161,11 +166,11 @@ public sealed class CatalogueSync(
         "NumeroFormation", "Source", "Title", "OrganisationName", "Siret", "CertificationType", "CodeRncp", "CodeRs", "CertificationTitle", "Level",
         "CodeCertifinfo", "Formacodes", "FormacodeLabel", "NsfCodes", "NsfLabels", "RomeCodes", "HighlightsHtml", "ObjectivesHtml", "ContentHtml", "ResultsHtml",
         "Departements", "Regions", "DistanceLearning", "HoursMin", "HoursMax", "PriceMinCents", "PriceMaxCents", "Actions", "ActiveSessions", "DistanceSessions",
-        "DataDate", "TextHash", "ContentHash", "Relevant", "Withdrawn", "FirstRunId", "ChangedRunId", "CpfEligible"
+        "DataDate", "TextHash", "ContentHash", "Relevant", "Withdrawn", "FirstRunId", "ChangedRunId", "CpfEligible", "HasDetails"
         """;
 
     internal static readonly string UpsertSql =
-        $"INSERT INTO {NationalCatalogDbContext.TrainingTable} ({Columns}) VALUES ({string.Join(", ", Enumerable.Range(0, 38).Select(i => "@p" + i))}) " +
+        $"INSERT INTO {NationalCatalogDbContext.TrainingTable} ({Columns}) VALUES ({string.Join(", ", Enumerable.Range(0, 39).Select(i => "@p" + i))}) " +
         """ON CONFLICT ("NumeroFormation") DO UPDATE SET """ +
         string.Join(", ", Columns.Split(',').Select(c => c.Trim()).Where(c => c is not "\"NumeroFormation\"" and not "\"FirstRunId\"").Select(c => $"{c} = excluded.{c}"));
 
@@ -177,13 +182,16 @@ public sealed class CatalogueSync(
     private static readonly string RelevanceSql = $"""UPDATE {NationalCatalogDbContext.TrainingTable} SET "Relevant" = @p1 WHERE "NumeroFormation" = @p0""";
     private static readonly string WithdrawSql = $"""UPDATE {NationalCatalogDbContext.TrainingTable} SET "Withdrawn" = @p1, "ChangedRunId" = @p2 WHERE "NumeroFormation" = @p0""";
 
-    internal static object?[] UpsertValues(string numero, string source, TrainingText text, FormationAggregate f, long firstRun, long run, string textHash, string contentHash) =>
+    internal static object?[] UpsertValues(string numero, string source, TrainingText text, FormationAggregate f, PlaceTable places, long firstRun, long run, string textHash, string contentHash) =>
     [
         numero, source, text.Title, text.OrganisationName, text.Siret, text.CertificationType, text.CodeRncp, text.CodeRs, text.CertificationTitle, text.Level,
         text.CodeCertifinfo, text.Formacodes, text.FormacodeLabel, text.NsfCodes, text.NsfLabels, text.RomeCodes, text.HighlightsHtml, text.ObjectivesHtml, text.ContentHtml, text.ResultsHtml,
-        f.DepartementsText, f.RegionsText, f.DistanceLearning, f.HoursMinValue, f.HoursMaxValue, f.PriceMinCents, f.PriceMaxCents, f.Actions, f.ActiveSessions, f.DistanceSessions,
-        f.DataDate, textHash, contentHash, f.Relevant, false, firstRun, run, source == CpfSource,
+        places.Text(f.Departements), StripRegion(places.Text(f.Regions)), f.DistanceLearning, f.HoursMinValue, f.HoursMaxValue, f.PriceMinCents, f.PriceMaxCents, f.Actions, f.ActiveSessions, f.DistanceSessions,
+        f.DataDate, textHash, contentHash, f.Relevant, false, firstRun, run, source == CpfSource, f.Relevant,
     ];
+
+    /// <summary>Régions share the place table with départements under an "r" prefix (their codes overlap).</summary>
+    private static string? StripRegion(string? regions) => regions?.Replace(";r", ";").TrimStart('r');
 
     private async Task<(int Added, int Changed, int Unchanged)> ApplyAsync(long runId, SnapshotBuilder builder, Dictionary<string, StoredTraining> stored,
         List<string> withdrawn, Stream staging, CancellationToken ct)
@@ -196,27 +204,35 @@ public sealed class CatalogueSync(
             await using var writer = new BulkWriter(database.Connection, database.Transaction);
             foreach (var (numero, formation) in builder.Formations)
             {
-                var content = formation.ContentHash();
+                var content = formation.ContentHash(builder.Places);
                 var known = stored.TryGetValue(numero, out var before);
                 if (known && !before.Withdrawn && before.ContentHash == content)
                 {
                     unchanged++;
-                    if (before.Relevant != formation.Relevant) { await writer.AddAsync(RelevanceSql, [numero, formation.Relevant], ct); affected = true; }
-                    continue;
+                    if (before.Relevant != formation.Relevant) affected = true;
+                    // Unchanged, but shown now without its long texts (the rules changed): they are written.
+                    if (formation.StagingOffset < 0)
+                    {
+                        if (before.Relevant != formation.Relevant) await writer.AddAsync(RelevanceSql, [numero, formation.Relevant], ct);
+                        continue;
+                    }
                 }
-                if (!known || before.Withdrawn) added++; else changed++;
-                affected = true;
+                else
+                {
+                    if (!known || before.Withdrawn) added++; else changed++;
+                    affected = true;
+                }
                 if (formation.StagingOffset >= 0)
                 {
                     staging.Position = formation.StagingOffset;
                     var text = TrainingText.Read(reader);
-                    await writer.AddAsync(UpsertSql, UpsertValues(numero, CpfSource, text, formation, runId, runId, FormatHash(formation.TextHash), FormatHash(content)), ct);
+                    await writer.AddAsync(UpsertSql, UpsertValues(numero, CpfSource, text, formation, builder.Places, runId, runId, FormatHash(formation.TextHash), FormatHash(content)), ct);
                 }
                 else
                 {
                     await writer.AddAsync(AggregateSql,
                     [
-                        numero, formation.DepartementsText, formation.RegionsText, formation.DistanceLearning, formation.HoursMinValue, formation.HoursMaxValue,
+                        numero, builder.Places.Text(formation.Departements), StripRegion(builder.Places.Text(formation.Regions)), formation.DistanceLearning, formation.HoursMinValue, formation.HoursMaxValue,
                         formation.PriceMinCents, formation.PriceMaxCents, formation.Actions, formation.ActiveSessions, formation.DistanceSessions, formation.DataDate,
                         FormatHash(content), formation.Relevant, false, runId,
                     ], ct);

@@ -6,40 +6,58 @@ namespace Formation.NationalCatalog.Import;
 public sealed record RejectedRow(string File, long Line, string Reason);
 
 /// <summary>What the catalogue holds for a training before a sync: enough to tell new, changed, unchanged.</summary>
-public readonly record struct StoredTraining(UInt128 TextHash, UInt128 ContentHash, bool Withdrawn, bool Relevant);
+public readonly record struct StoredTraining(UInt128 TextHash, UInt128 ContentHash, bool Withdrawn, bool Relevant, bool HasDetails);
 
-/// <summary>A training of the new snapshot: its rows merged. Its text is in the staging file when it must be written.</summary>
+/// <summary>The places met in a file, each stored once: trainings keep their indexes.</summary>
+public sealed class PlaceTable
+{
+    private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
+    private readonly List<(string Code, string Name)> _places = [];
+
+    public int IndexOf(string code, ReadOnlySpan<char> name, Func<string, string> fallbackName)
+    {
+        var key = string.Concat(code, "|", name);
+        if (_index.TryGetValue(key, out var index)) return index;
+        _places.Add((code, name.IsEmpty ? fallbackName(code) : name.ToString()));
+        return _index[key] = _places.Count - 1;
+    }
+
+    /// <summary><c>code|name</c> pairs joined by <c>;</c>, sorted by code, as stored.</summary>
+    public string? Text(List<int>? indexes) =>
+        indexes is null ? null : string.Join(';', indexes.Select(i => _places[i]).OrderBy(p => p.Code, StringComparer.Ordinal).Select(p => p.Code + "|" + p.Name));
+}
+
+/// <summary>
+/// A training of the new snapshot: its rows merged, in a few dozen bytes (places are indexes into a
+/// <see cref="PlaceTable"/>). Its text is in the staging file when it must be written.
+/// </summary>
 public sealed class FormationAggregate
 {
     public UInt128 TextHash;
     public long StagingOffset = -1;
     public bool Relevant;
-    public string? DataDate;
-    public List<(string Code, string Name)> Departements = [];
-    public List<(string Code, string Name)> Regions = [];
     public bool DistanceLearning;
-    public decimal? HoursMin, HoursMax, PriceMin, PriceMax;
+    public string? DataDate;
+    public List<int>? Departements;
+    public List<int>? Regions;
+    public int? HoursMinValue, HoursMaxValue;
+    public long? PriceMinCents, PriceMaxCents;
     public int Actions, ActiveSessions, DistanceSessions;
 
-    public int? HoursMinValue => HoursMin is { } h ? (int)Math.Round(h) : null;
-    public int? HoursMaxValue => HoursMax is { } h ? (int)Math.Round(h) : null;
-    public long? PriceMinCents => PriceMin is { } p ? (long)Math.Round(p * 100) : null;
-    public long? PriceMaxCents => PriceMax is { } p ? (long)Math.Round(p * 100) : null;
-
-    public string? DepartementsText => Join(Departements);
-    public string? RegionsText => Join(Regions);
-
-    private static string? Join(List<(string Code, string Name)> places) =>
-        places.Count == 0 ? null : string.Join(';', places.OrderBy(p => p.Code, StringComparer.Ordinal).Select(p => p.Code + "|" + p.Name));
+    public static void Add(ref List<int>? places, int index)
+    {
+        places ??= new List<int>(2);
+        if (!places.Contains(index)) places.Add(index);
+    }
 
     /// <summary>The text hash and everything merged from the rows: equal means nothing shown has changed.</summary>
-    public UInt128 ContentHash()
+    public UInt128 ContentHash(PlaceTable places)
     {
         var hash = new XxHash128();
         Span<byte> buffer = stackalloc byte[16];
         MemoryMarshal.Write(buffer, in TextHash);
         hash.Append(buffer);
-        var text = string.Join('\u001f', DepartementsText, RegionsText, DistanceLearning, HoursMinValue, HoursMaxValue, PriceMinCents, PriceMaxCents, Actions, ActiveSessions, DistanceSessions);
+        var text = string.Join('\u001f', places.Text(Departements), places.Text(Regions), DistanceLearning, HoursMinValue, HoursMaxValue, PriceMinCents, PriceMaxCents, Actions, ActiveSessions, DistanceSessions);
         hash.Append(MemoryMarshal.AsBytes(text.AsSpan()));
         return hash.GetCurrentHashAsUInt128();
     }
@@ -50,8 +68,10 @@ public sealed class FormationAggregate
 /// aggregate (places, ranges, hashes); a training's full text is written to a staging file only when it is new or its
 /// text changed, so memory stays bounded whatever the file size. Nothing touches the catalogue here.
 /// </summary>
-public sealed class SnapshotBuilder(IReadOnlyDictionary<string, StoredTraining> stored, RelevanceRules.Matcher rules, Stream staging, int rejectsKept)
+public sealed class SnapshotBuilder(Dictionary<string, StoredTraining> stored, RelevanceRules.Matcher rules, Stream staging, int rejectsKept)
 {
+    private readonly Dictionary<string, StoredTraining>.AlternateLookup<ReadOnlySpan<char>> _storedBySpan = stored.GetAlternateLookup<ReadOnlySpan<char>>();
+    private Dictionary<string, FormationAggregate>.AlternateLookup<ReadOnlySpan<char>> FormationsBySpan => Formations.GetAlternateLookup<ReadOnlySpan<char>>();
     private static readonly (Col Column, string Name)[] NumberColumns =
         CatalogueColumns.Numbers.Select(c => (c, CatalogueColumns.Names[c][0])).ToArray();
 
@@ -59,8 +79,10 @@ public sealed class SnapshotBuilder(IReadOnlyDictionary<string, StoredTraining> 
     private readonly XxHash128 _hash = new();
     private readonly decimal?[] _numbers = new decimal?[Enum.GetValues<Col>().Length];
     private string _file = "";
+    private string? _dataDate;
 
     public Dictionary<string, FormationAggregate> Formations { get; } = new(StringComparer.Ordinal);
+    public PlaceTable Places { get; } = new();
     public List<RejectedRow> Rejects { get; } = [];
     public int RejectedCount { get; private set; }
     public long RowsRead { get; private set; }
@@ -71,9 +93,9 @@ public sealed class SnapshotBuilder(IReadOnlyDictionary<string, StoredTraining> 
     {
         RowsRead++;
         if (row.Malformed is { } malformed) { Reject(row, $"ligne mal formée : {malformed}"); return; }
-        var numero = row.Get(Col.NumeroFormation);
-        if (numero is null) { Reject(row, "numero_formation est vide"); return; }
-        if (numero.Length > 200) { Reject(row, "numero_formation dépasse 200 caractères"); return; }
+        var numeroSpan = row.Span(Col.NumeroFormation);
+        if (numeroSpan.IsEmpty) { Reject(row, "numero_formation est vide"); return; }
+        if (numeroSpan.Length > 200) { Reject(row, "numero_formation dépasse 200 caractères"); return; }
         foreach (var (column, name) in NumberColumns)
         {
             if (!RowValues.TryNumber(row.Span(column), out var value))
@@ -87,8 +109,11 @@ public sealed class SnapshotBuilder(IReadOnlyDictionary<string, StoredTraining> 
         var region = RowValues.Code(row.Span(Col.RegionCode));
         if (region is { Length: 1 }) region = "0" + region;
 
-        if (!Formations.TryGetValue(numero, out var formation))
+        if (!FormationsBySpan.TryGetValue(numeroSpan, out var formation))
         {
+            // The catalogue's own string for a known number: one string per training, not one per sync.
+            var known = _storedBySpan.TryGetValue(numeroSpan, out var numero, out var before);
+            numero ??= numeroSpan.ToString();
             var title = row.Get(Col.Title);
             if (title is null) { Reject(row, "intitule_formation est vide"); return; }
             var siret = RowValues.Siret(row.Span(Col.Siret));
@@ -96,14 +121,18 @@ public sealed class SnapshotBuilder(IReadOnlyDictionary<string, StoredTraining> 
             // The number starts with the provider's SIRET: the fallback when the column is empty.
             siret ??= numero.Length > 14 && numero[14] == '_' ? RowValues.Siret(numero.AsSpan(0, 14)) : null;
 
-            formation = new FormationAggregate { TextHash = HashText(row), DataDate = row.Get(Col.DataDate) };
-            var text = ReadText(row, title, siret);
-            formation.Relevant = rules.IsRelevant(text.CodeRncp, text.CodeRs, text.Formacodes, text.NsfCodes, text.Title, text.CertificationTitle);
-            if (!stored.TryGetValue(numero, out var before) || before.TextHash != formation.TextHash)
+            var date = row.Span(Col.DataDate);
+            // Every row carries the same extraction date: one string for all.
+            if (!date.SequenceEqual(_dataDate)) _dataDate = date.IsEmpty ? null : date.ToString();
+            formation = new FormationAggregate { TextHash = HashText(row), DataDate = _dataDate };
+            // Relevance needs only codes and titles; the full text (sanitised HTML) is built only when it must be written.
+            formation.Relevant = rules.IsRelevant(RowValues.Code(row.Span(Col.CodeRncp)), RowValues.Code(row.Span(Col.CodeRs)), Formacodes(row), NsfCodes(row),
+                title, row.Get(Col.CertificationTitle));
+            // Long texts (highlights, objectives, content, results) are kept for the trainings shown only: about 1 % of the offer.
+            if (!known || before.TextHash != formation.TextHash || (formation.Relevant && !before.HasDetails))
             {
                 formation.StagingOffset = staging.Position;
-                text.Write(_staging);
-                _staging.Flush();
+                ReadText(row, title, siret, formation.Relevant).Write(_staging);
             }
             Formations.Add(numero, formation);
         }
@@ -113,21 +142,23 @@ public sealed class SnapshotBuilder(IReadOnlyDictionary<string, StoredTraining> 
     private void Merge(FormationAggregate formation, RawRow row, string? departement, string? region)
     {
         if (departement is null) formation.DistanceLearning = true;
-        else if (!formation.Departements.Exists(d => d.Code == departement))
-            formation.Departements.Add((departement, row.Get(Col.DepartementName) ?? Territories.Departements.GetValueOrDefault(departement, departement)));
-        if (region is not null && !formation.Regions.Exists(r => r.Code == region))
-            formation.Regions.Add((region, row.Get(Col.RegionName) ?? Territories.Regions.GetValueOrDefault(region, region)));
-        formation.HoursMin = Min(formation.HoursMin, _numbers[(int)Col.HoursMin]);
-        formation.HoursMax = Max(formation.HoursMax, _numbers[(int)Col.HoursMax] ?? _numbers[(int)Col.HoursMin]);
-        formation.PriceMin = Min(formation.PriceMin, _numbers[(int)Col.PriceMin]);
-        formation.PriceMax = Max(formation.PriceMax, _numbers[(int)Col.PriceMax] ?? _numbers[(int)Col.PriceMin]);
+        else FormationAggregate.Add(ref formation.Departements, Places.IndexOf(departement, row.Span(Col.DepartementName), c => Territories.Departements.GetValueOrDefault(c, c)));
+        if (region is not null) FormationAggregate.Add(ref formation.Regions, Places.IndexOf("r" + region, row.Span(Col.RegionName), c => Territories.Regions.GetValueOrDefault(c[1..], c[1..])));
+        formation.HoursMinValue = Min(formation.HoursMinValue, Hours(_numbers[(int)Col.HoursMin]));
+        formation.HoursMaxValue = Max(formation.HoursMaxValue, Hours(_numbers[(int)Col.HoursMax] ?? _numbers[(int)Col.HoursMin]));
+        formation.PriceMinCents = Min(formation.PriceMinCents, Cents(_numbers[(int)Col.PriceMin]));
+        formation.PriceMaxCents = Max(formation.PriceMaxCents, Cents(_numbers[(int)Col.PriceMax] ?? _numbers[(int)Col.PriceMin]));
         formation.Actions += (int)(_numbers[(int)Col.Actions] ?? 0);
         formation.ActiveSessions += (int)(_numbers[(int)Col.ActiveSessions] ?? 0);
         formation.DistanceSessions += (int)(_numbers[(int)Col.DistanceSessions] ?? 0);
     }
 
-    private static decimal? Min(decimal? a, decimal? b) => a is null ? b : b is null ? a : Math.Min(a.Value, b.Value);
-    private static decimal? Max(decimal? a, decimal? b) => a is null ? b : b is null ? a : Math.Max(a.Value, b.Value);
+    private static int? Hours(decimal? value) => value is { } h ? (int)Math.Min(int.MaxValue, Math.Round(h)) : null;
+    private static long? Cents(decimal? value) => value is { } p ? (long)Math.Round(p * 100) : null;
+    private static int? Min(int? a, int? b) => a is null ? b : b is null ? a : Math.Min(a.Value, b.Value);
+    private static int? Max(int? a, int? b) => a is null ? b : b is null ? a : Math.Max(a.Value, b.Value);
+    private static long? Min(long? a, long? b) => a is null ? b : b is null ? a : Math.Min(a.Value, b.Value);
+    private static long? Max(long? a, long? b) => a is null ? b : b is null ? a : Math.Max(a.Value, b.Value);
 
     private UInt128 HashText(RawRow row)
     {
@@ -141,9 +172,15 @@ public sealed class SnapshotBuilder(IReadOnlyDictionary<string, StoredTraining> 
         return _hash.GetCurrentHashAsUInt128();
     }
 
-    private static TrainingText ReadText(RawRow row, string title, string? siret)
+    private static string? Join(params string?[] values) { var kept = values.Where(v => v is not null).Distinct().ToArray(); return kept.Length == 0 ? null : string.Join(' ', kept); }
+
+    private static string? Formacodes(RawRow row) => Join(RowValues.Code(row.Span(Col.Formacode1)), RowValues.Code(row.Span(Col.Formacode2)),
+        RowValues.Code(row.Span(Col.Formacode3)), RowValues.Code(row.Span(Col.Formacode4)), RowValues.Code(row.Span(Col.Formacode5)));
+
+    private static string? NsfCodes(RawRow row) => Join(RowValues.Code(row.Span(Col.Nsf1)), RowValues.Code(row.Span(Col.Nsf2)), RowValues.Code(row.Span(Col.Nsf3)));
+
+    private static TrainingText ReadText(RawRow row, string title, string? siret, bool details)
     {
-        static string? Join(params string?[] values) { var kept = values.Where(v => v is not null).Distinct().ToArray(); return kept.Length == 0 ? null : string.Join(' ', kept); }
         static string? JoinLabels(params string?[] values) { var kept = values.Where(v => v is not null).Distinct().ToArray(); return kept.Length == 0 ? null : string.Join(" ; ", kept); }
         var type = row.Get(Col.CertificationType)?.ToUpperInvariant();
         return new TrainingText
@@ -157,16 +194,15 @@ public sealed class SnapshotBuilder(IReadOnlyDictionary<string, StoredTraining> 
             CertificationTitle = row.Get(Col.CertificationTitle),
             Level = row.Get(Col.Level),
             CodeCertifinfo = RowValues.Code(row.Span(Col.Certifinfo)),
-            Formacodes = Join(RowValues.Code(row.Span(Col.Formacode1)), RowValues.Code(row.Span(Col.Formacode2)), RowValues.Code(row.Span(Col.Formacode3)),
-                RowValues.Code(row.Span(Col.Formacode4)), RowValues.Code(row.Span(Col.Formacode5))),
+            Formacodes = Formacodes(row),
             FormacodeLabel = row.Get(Col.FormacodeLabel),
-            NsfCodes = Join(RowValues.Code(row.Span(Col.Nsf1)), RowValues.Code(row.Span(Col.Nsf2)), RowValues.Code(row.Span(Col.Nsf3))),
+            NsfCodes = NsfCodes(row),
             NsfLabels = JoinLabels(row.Get(Col.NsfLabel1), row.Get(Col.NsfLabel2), row.Get(Col.NsfLabel3)),
             RomeCodes = Join(row.Get(Col.Rome1), row.Get(Col.Rome2), row.Get(Col.Rome3), row.Get(Col.Rome4), row.Get(Col.Rome5)),
-            HighlightsHtml = TrainingHtml.Clean(row.Get(Col.Highlights)),
-            ObjectivesHtml = TrainingHtml.Clean(row.Get(Col.Objectives)),
-            ContentHtml = TrainingHtml.Clean(row.Get(Col.Content)),
-            ResultsHtml = TrainingHtml.Clean(row.Get(Col.Results)),
+            HighlightsHtml = details ? TrainingHtml.Clean(row.Get(Col.Highlights)) : null,
+            ObjectivesHtml = details ? TrainingHtml.Clean(row.Get(Col.Objectives)) : null,
+            ContentHtml = details ? TrainingHtml.Clean(row.Get(Col.Content)) : null,
+            ResultsHtml = details ? TrainingHtml.Clean(row.Get(Col.Results)) : null,
         };
     }
 

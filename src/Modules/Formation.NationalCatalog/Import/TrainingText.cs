@@ -59,8 +59,39 @@ public static class TrainingHtml
         if (string.IsNullOrWhiteSpace(text)) return null;
         // Plain text (most fields) skips the HTML parser: it is encoded, its line breaks kept.
         if (text.AsSpan().IndexOfAny('<', '&') < 0) return WebUtility.HtmlEncode(text.Trim()).Replace("\r\n", "\n").Replace("\n", "<br>");
+        // Most providers write a few bare list and paragraph tags: such HTML is kept as it is, without the parser.
+        if (IsPlainMarkup(text)) return text.Trim();
         var html = (_sanitizer ??= Create()).Sanitize(text).Trim();
         return html.Length == 0 ? null : html;
+    }
+
+    private static readonly string[] Containers = ["p", "strong", "b", "em", "i", "u", "ul", "ol", "li", "h3", "h4", "h5"];
+
+    /// <summary>
+    /// True when every tag is one of the kept tags, written bare (no attribute), properly nested and closed, and the text
+    /// between tags holds no "&lt;": then the sanitiser would return the same markup. Anything else goes to the sanitiser.
+    /// </summary>
+    public static bool IsPlainMarkup(ReadOnlySpan<char> html)
+    {
+        Span<int> open = stackalloc int[16];
+        var depth = 0;
+        while (true)
+        {
+            var start = html.IndexOf('<');
+            if (start < 0) return depth == 0;
+            var end = html[(start + 1)..].IndexOf('>');
+            if (end < 0) return false;
+            var tag = html.Slice(start + 1, end).Trim();
+            html = html[(start + end + 2)..];
+            if (tag.Equals("br", StringComparison.OrdinalIgnoreCase) || tag.Equals("br/", StringComparison.OrdinalIgnoreCase) || tag.Equals("br /", StringComparison.OrdinalIgnoreCase)) continue;
+            var closing = tag.StartsWith('/');
+            var name = closing ? tag[1..] : tag;
+            var index = -1;
+            for (var i = 0; i < Containers.Length; i++) if (name.Equals(Containers[i], StringComparison.OrdinalIgnoreCase)) { index = i; break; }
+            if (index < 0) return false;
+            if (!closing) { if (depth == open.Length) return false; open[depth++] = index; }
+            else if (depth == 0 || open[--depth] != index) return false;
+        }
     }
 
     private static HtmlSanitizer Create()

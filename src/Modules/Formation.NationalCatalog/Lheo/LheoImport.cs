@@ -133,6 +133,7 @@ public sealed class LheoImport(NationalCatalogDbContext db, ShellDatabase databa
             ActiveSessions = actions.Sum(a => a.Elements().Count(e => e.Name.LocalName == "session")),
             DataDate = (string?)formation.Attribute("datemaj"),
             CpfEligible = cpf,
+            HasDetails = true,
             TextHash = "",
             ContentHash = "",
         };

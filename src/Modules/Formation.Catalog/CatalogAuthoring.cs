@@ -21,7 +21,7 @@ public sealed record CreateModule(string Slug, Guid PublisherId, ModuleContent C
 /// </summary>
 public sealed class CatalogAuthoring(
     CatalogDbContext db, ShellDatabase database, DomainEvents events, OrganisationDirectory organisations,
-    TenantContext tenant, AppPaths paths, TimeProvider time)
+    TenantContext tenant, AppPaths paths, TimeProvider time, IEnumerable<IModuleEditLock> editLocks)
 {
     public const int MaxCoverBytes = 2 * 1024 * 1024;
 
@@ -69,6 +69,9 @@ public sealed class CatalogAuthoring(
         var module = await FindOwnAsync(moduleId, actingOrganisationId, ct) ?? throw NotFound();
         var valid = ModuleContentRules.Validate(content);
         var draft = module.Draft;
+        if (draft?.State == VersionState.Submitted)
+            foreach (var editLock in editLocks)
+                if (await editLock.ReasonAsync(module.Id, ct) is { } reason) throw new ValidationFailedException("Version", reason);
         if (draft is null)
         {
             draft = new ModuleVersion { ModuleId = module.Id, Number = module.Versions.Max(v => v.Number) + 1, CreatedUtc = time.GetUtcNow(), Content = valid, AuthorId = authorId };

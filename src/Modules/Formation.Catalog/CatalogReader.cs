@@ -29,6 +29,30 @@ public sealed class CatalogReader(CatalogDbContext db, TenantContext tenant) : I
             yield return ToPublished(module);
     }
 
+    public async Task<PublishedModule?> GetLastPublishedAsync(Guid moduleId, CancellationToken ct = default)
+    {
+        var module = await db.Modules.AsNoTracking().AsSplitQuery()
+            .Where(m => m.Id == moduleId && m.PublishedVersionId != null)
+            .Include(m => m.Versions.Where(v => v.State == VersionState.Published))
+            .Include(m => m.Sessions)
+            .FirstOrDefaultAsync(ct);
+        return module is null ? null : ToPublished(module) with { IsRetired = module.Retired };
+    }
+
+    /// <summary>A retired module of this slug that the signed-in person may still open (enrolled before it was retired), or null.</summary>
+    public async Task<PublishedModule?> FindRetiredForAsync(string slug, string? userId, IEnumerable<IRetiredModuleAccess> access, CancellationToken ct = default)
+    {
+        if (userId is null) return null;
+        var current = tenant.Required.Id;
+        var ids = await db.Modules.AsNoTracking()
+            .Where(m => m.Slug == slug && m.Retired && m.PublishedVersionId != null && (m.OwnerTenantId == current || m.OwnerTenantId == TenantInfo.PlatformId))
+            .Select(m => m.Id).ToListAsync(ct);
+        foreach (var id in ids)
+            foreach (var provider in access)
+                if (await provider.HasAccessAsync(userId, id, ct)) return await GetLastPublishedAsync(id, ct);
+        return null;
+    }
+
     public async Task<CatalogCurationDto> GetCurationAsync(string tenantId, CancellationToken ct = default)
     {
         var row = await db.Curations.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(c => c.TenantId == tenantId, ct);

@@ -45,6 +45,9 @@ public sealed class ReviewModule : FormationModule
         services.AddScoped<IDomainEventHandler<WorkflowTaskCreated>>(sp => sp.GetRequiredService<ReviewEventHandlers>());
         services.AddScoped<IDomainEventHandler<WorkflowTaskReminderDue>>(sp => sp.GetRequiredService<ReviewEventHandlers>());
         services.AddScoped<IDomainEventHandler<WorkflowTaskEscalated>>(sp => sp.GetRequiredService<ReviewEventHandlers>());
+        services.AddScoped<IDomainEventHandler<ModuleUnpublished>>(sp => sp.GetRequiredService<ReviewEventHandlers>());
+        services.AddScoped<IModuleEditLock, ReviewEditLock>();
+        services.AddScoped<Formation.Shell.Recipes.IRecipeStep, Recipes.ReviewersStep>();
         services.AddSingleton<INavigationProvider, ReviewNavigation>();
     }
 

@@ -21,7 +21,7 @@ using Microsoft.Extensions.Logging;
 namespace Formation.Review;
 
 /// <summary>The platform's review settings: the criteria grid, due days, reminders, whether publishers see who reviewed.</summary>
-public sealed record ReviewSettings(CriteriaGrid Grid, int DueDays = 10, int ReminderDaysBefore = 2, bool ShowReviewerIdentities = false)
+public sealed record ReviewSettings(CriteriaGrid Grid, int DueDays = 10, int ReminderDaysBefore = 2, bool ShowReviewerIdentities = false, int ReReviewDays = 365)
 {
     public static readonly ReviewSettings Default = new(CriteriaGrid.Default);
 }
@@ -35,7 +35,7 @@ public sealed class ReviewSettingsStore(ReviewDbContext db)
         var row = await db.Settings.AsNoTracking().FirstOrDefaultAsync(ct);
         if (row is null) return ReviewSettings.Default;
         var grid = string.IsNullOrWhiteSpace(row.GridJson) ? CriteriaGrid.Default : JsonSerializer.Deserialize<CriteriaGrid>(row.GridJson, Json) ?? CriteriaGrid.Default;
-        return new ReviewSettings(grid, row.DueDays, row.ReminderDaysBefore, row.ShowReviewerIdentities);
+        return new ReviewSettings(grid, row.DueDays, row.ReminderDaysBefore, row.ShowReviewerIdentities, row.ReReviewDays);
     }
 
     public async Task SaveAsync(ReviewSettings settings, CancellationToken ct = default)
@@ -43,6 +43,7 @@ public sealed class ReviewSettingsStore(ReviewDbContext db)
         var errors = new ValidationErrors();
         if (settings.DueDays is < 1 or > 90) errors.Add("DueDays", "Le délai de relecture va de 1 à 90 jours.");
         if (settings.ReminderDaysBefore < 0 || settings.ReminderDaysBefore >= settings.DueDays) errors.Add("ReminderDaysBefore", "La relance se fait avant l'échéance (0 jour pour aucune relance).");
+        if (settings.ReReviewDays is < 30 or > 1830) errors.Add("ReReviewDays", "La nouvelle relecture d'un module publié a lieu entre 30 jours et 5 ans après sa publication.");
         if (settings.Grid.Criteria.Count == 0) errors.Add("Grid", "La grille compte au moins un critère.");
         errors.ThrowIfAny();
         var row = await db.Settings.FirstOrDefaultAsync(ct);
@@ -51,6 +52,7 @@ public sealed class ReviewSettingsStore(ReviewDbContext db)
         row.DueDays = settings.DueDays;
         row.ReminderDaysBefore = settings.ReminderDaysBefore;
         row.ShowReviewerIdentities = settings.ShowReviewerIdentities;
+        row.ReReviewDays = settings.ReReviewDays;
         await db.SaveChangesAsync(ct);
     }
 }
@@ -62,7 +64,8 @@ public static class ReviewDefinition
     public const string CorrelationType = "module";
 
     public const string Submitted = "submitted", InReview = "in-review", LeadReview = "lead-review", ChangesRequested = "changes-requested",
-        Approved = "approved", Published = "published", Rejected = "rejected";
+        Approved = "approved", Published = "published", Rejected = "rejected", ReReviewDue = "re-review-due", Retired = "retired";
+    public const string ReReview = "re-review", Retire = "retire", Resubmit = "resubmit", KeepPublished = "keep-published";
     public const string Approve = "approve", Changes = "changes", Reject = "reject";
 
     private static readonly Lazy<string> Template = new(() =>
@@ -75,7 +78,8 @@ public static class ReviewDefinition
     public static string Json(ReviewSettings settings)
     {
         var json = Template.Value.Replace("{dueDays}", settings.DueDays.ToString(System.Globalization.CultureInfo.InvariantCulture))
-            .Replace("{reminderDays}", settings.ReminderDaysBefore.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            .Replace("{reminderDays}", settings.ReminderDaysBefore.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .Replace("{reReviewDays}", settings.ReReviewDays.ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (settings.ReminderDaysBefore == 0) json = json.Replace("\"remindersBefore\": [\"P0D\"], ", "");
         return json;
     }
@@ -88,8 +92,23 @@ public static class ReviewDefinition
     public static string StateLabel(string state) => state switch
     {
         Submitted => "Soumis", InReview => "En relecture", LeadReview => "Arbitrage", ChangesRequested => "Modifications demandées",
-        Approved => "Approuvé", Published => "Publié", Rejected => "Refusé", _ => state,
+        Approved => "Approuvé", Published => "Publié", Rejected => "Refusé", ReReviewDue => "Nouvelle relecture périodique", Retired => "Retiré", _ => state,
     };
+}
+
+/// <summary>While experts decide, the submitted version cannot change under them; it opens again when changes are requested.</summary>
+internal sealed class ReviewEditLock(IWorkflowEngine engine, FeatureService features, TenantContext tenant) : IModuleEditLock
+{
+    private static readonly string[] Deciding = [ReviewDefinition.Submitted, ReviewDefinition.InReview, ReviewDefinition.LeadReview, ReviewDefinition.Approved];
+
+    public async Task<string?> ReasonAsync(Guid moduleId, CancellationToken ct = default)
+    {
+        if (tenant.Tenant is not { } t || !features.IsEnabled(t, ReviewModule.Feature)) return null;
+        var instance = await engine.FindByCorrelationAsync(ReviewDefinition.Id, ReviewDefinition.CorrelationType, moduleId.ToString(), ct);
+        return instance is { IsCompleted: false } && Deciding.Contains(instance.State)
+            ? "Cette version est en relecture : vous pourrez la modifier si les relecteur·rices demandent des modifications."
+            : null;
+    }
 }
 
 /// <summary>The automatic checks run before experts are asked: required fields, accessibility statement, prices consistent with the format.</summary>
@@ -240,6 +259,8 @@ public static class ReviewTemplates
         ($"Module approuvé et publié : {module}", $"Le module « {module} » a été approuvé par les relecteur·rices et il est publié au catalogue.");
     public static (string, string) Rejected(string module) =>
         ($"Module refusé : {module}", $"Le module « {module} » a été refusé à l'issue de la relecture. Les motifs figurent dans les commentaires des relecteur·rices.");
+    public static (string, string) Retired(string module) =>
+        ($"Module retiré du catalogue : {module}", $"Le module « {module} » est retiré du catalogue : il n'accepte plus de nouvelles inscriptions ; les personnes déjà inscrites y gardent accès.");
     public static (string, string) NoReviewer(string module) =>
         ($"Relecture impossible : {module}", $"Aucun·e relecteur·rice indépendant·e n'est disponible pour le module « {module} » : complétez les profils des relecteur·rices.");
 }

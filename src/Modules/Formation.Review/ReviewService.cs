@@ -34,6 +34,9 @@ public sealed class ReviewService(
         return loads;
     }
 
+    /// <summary>States in which a new submission starts the next round of the module's review instance.</summary>
+    private static readonly string[] ResubmittableStates = [ReviewDefinition.ChangesRequested, ReviewDefinition.Published, ReviewDefinition.Rejected];
+
     /// <summary>Handles a submission: automatic checks, two independent experts and a lead, then the workflow starts or resumes.</summary>
     public async Task OnSubmittedAsync(ModuleSubmitted submitted, CancellationToken ct = default)
     {
@@ -43,8 +46,27 @@ public sealed class ReviewService(
         if (module is null || version is null || version.State != VersionState.Submitted) return; // stale or redelivered
         var existing = await engine.FindByCorrelationAsync(ReviewDefinition.Id, ReviewDefinition.CorrelationType, module.Id.ToString(), ct);
         var running = existing is { IsCompleted: false } ? existing : null;
-        if (running is not null && running.State != ReviewDefinition.ChangesRequested) return; // already under review
+        if (running is not null && !ResubmittableStates.Contains(running.State)) return; // already under review
+        await StartRoundAsync(module, version, running, periodic: false, ct);
+    }
 
+    /// <summary>
+    /// The yearly re-review of a published module: a new round on the version learners see now. The module stays
+    /// published during it; a rejection retires it.
+    /// </summary>
+    public async Task OnReReviewDueAsync(WorkflowInstanceDto instance, CancellationToken ct = default)
+    {
+        var module = await authoring.FindOwnAsync(Guid.Parse(instance.CorrelationId), null, ct);
+        if (module?.Published is not { } published || module.Retired)
+        {
+            await engine.FireAsync(instance.Id, ReviewDefinition.Retire, WorkflowActor.System, "Le module n'est plus publié.", ct: ct);
+            return;
+        }
+        await StartRoundAsync(module, published, instance, periodic: true, ct);
+    }
+
+    private async Task StartRoundAsync(TrainingModule module, ModuleVersion version, WorkflowInstanceDto? running, bool periodic, CancellationToken ct)
+    {
         var profiles = (await directory.ListAsync(ct)).Select(p => p.ToReviewer()).ToList();
         var loads = await LoadsAsync(profiles.Select(p => p.UserId), ct);
         var chosen = ReviewerAssignment.Choose(version.Content.Themes, module.PublisherId, profiles, loads);
@@ -57,7 +79,7 @@ public sealed class ReviewService(
             var values = new Dictionary<string, JsonNode?>
             {
                 ["moduleId"] = module.Id.ToString(), ["versionId"] = version.Id.ToString(), ["publisherId"] = module.PublisherId.ToString(),
-                ["title"] = version.Content.Title, ["round"] = round,
+                ["title"] = version.Content.Title, ["round"] = round, ["periodic"] = periodic,
                 ["reviewers"] = new JsonArray(chosen.Select(c => (JsonNode?)JsonValue.Create(c.UserId)).ToArray()),
                 ["lead"] = lead?.UserId,
             };
@@ -72,19 +94,21 @@ public sealed class ReviewService(
             {
                 instanceId = running.Id;
                 await engine.UpdateDataAsync(instanceId, values, WorkflowActor.System, ct);
-                await engine.FireAsync(instanceId, "resubmit", WorkflowActor.System, $"Version soumise à nouveau (tour {round}).", ct: ct);
+                if (!periodic)
+                    await engine.FireAsync(instanceId, ReviewDefinition.Resubmit, WorkflowActor.System, $"Version soumise à nouveau (tour {round}).", ct: ct);
             }
             db.Rounds.Add(new ReviewRound
             {
                 InstanceId = instanceId, ModuleId = module.Id, VersionId = version.Id, PublisherId = module.PublisherId, Number = round,
                 ContentJson = JsonSerializer.Serialize(version.Content, Json), Reviewers = chosen.Select(c => c.UserId).ToList(),
-                LeadUserId = lead?.UserId, CheckProblems = problems.ToList(), SubmittedUtc = time.GetUtcNow(),
+                LeadUserId = lead?.UserId, CheckProblems = problems.ToList(), SubmittedUtc = time.GetUtcNow(), Periodic = periodic,
             });
             await db.SaveChangesAsync(ct);
             if (problems.Count > 0)
                 await engine.FireAsync(instanceId, "return", WorkflowActor.System, "Contrôles automatiques : " + string.Join(" ", problems), ct: ct);
             else if (chosen.Count > 0)
-                await engine.FireAsync(instanceId, "start-review", WorkflowActor.System, $"Tour {round} : relecture confiée à {chosen.Count} expert·e(s).", ct: ct);
+                await engine.FireAsync(instanceId, "start-review", WorkflowActor.System,
+                    periodic ? $"Tour {round} : relecture périodique confiée à {chosen.Count} expert·e(s)." : $"Tour {round} : relecture confiée à {chosen.Count} expert·e(s).", ct: ct);
         }, ct);
         if (problems.Count == 0 && chosen.Count == 0)
         {
@@ -168,7 +192,7 @@ internal sealed class ReviewEventHandlers(
     ReviewService service, ReviewDbContext db, IWorkflowEngine engine, CatalogAuthoring authoring, ShellDatabase database,
     ReviewNotifier notifier, FeatureService features, TenantContext tenant)
     : IDomainEventHandler<ModuleSubmitted>, IDomainEventHandler<WorkflowStateChanged>, IDomainEventHandler<WorkflowTaskCreated>,
-      IDomainEventHandler<WorkflowTaskReminderDue>, IDomainEventHandler<WorkflowTaskEscalated>
+      IDomainEventHandler<WorkflowTaskReminderDue>, IDomainEventHandler<WorkflowTaskEscalated>, IDomainEventHandler<ModuleUnpublished>
 {
     private bool ReviewOn => tenant.Tenant is { } t && features.IsEnabled(t, ReviewModule.Feature);
 
@@ -176,6 +200,16 @@ internal sealed class ReviewEventHandlers(
     {
         if (!ReviewOn) return; // portals without the review: administrators publish directly
         await service.OnSubmittedAsync(e, ct);
+    }
+
+    /// <summary>A module withdrawn from the catalogue (by an administrator, or after a failed re-review) ends its review.</summary>
+    public async Task HandleAsync(ModuleUnpublished e, CancellationToken ct)
+    {
+        var instance = await engine.FindByCorrelationAsync(ReviewDefinition.Id, ReviewDefinition.CorrelationType, e.ModuleId.ToString(), ct);
+        if (instance is null || instance.IsCompleted) return;
+        var actions = await engine.AvailableActionsAsync(instance.Id, WorkflowActor.System, ct);
+        if (actions.Any(a => a.Trigger == ReviewDefinition.Retire))
+            await engine.FireAsync(instance.Id, ReviewDefinition.Retire, WorkflowActor.System, "Module retiré du catalogue.", ct: ct);
     }
 
     public async Task HandleAsync(WorkflowStateChanged e, CancellationToken ct)
@@ -187,6 +221,7 @@ internal sealed class ReviewEventHandlers(
         var title = instance.Data["title"]?.GetValue<string>() ?? "";
         var publisher = Guid.TryParse(instance.Data["publisherId"]?.GetValue<string>(), out var p) ? p : Guid.Empty;
         var round = instance.Data["round"]?.GetValue<int>() ?? 1;
+        var periodic = instance.Data["periodic"]?.GetValue<bool>() == true;
         var link = $"/espace-editeur/{moduleId}/relecture";
 
         if (e.ToState is ReviewDefinition.ChangesRequested or ReviewDefinition.Rejected or ReviewDefinition.Approved)
@@ -199,11 +234,26 @@ internal sealed class ReviewEventHandlers(
             case ReviewDefinition.Approved when instance.State == ReviewDefinition.Approved:
                 await database.InTransactionAsync(async () =>
                 {
+                    // Only the version the experts reviewed is published (a periodic round confirms the one online).
                     var module = await authoring.FindOwnAsync(moduleId, null, ct);
-                    if (module?.Draft is not null) await authoring.PublishAsync(moduleId, ct: ct);
-                    await engine.FireAsync(e.InstanceId, "publish", WorkflowActor.System, "Publié au catalogue après approbation.", ct: ct);
+                    var reviewed = instance.Data["versionId"]?.GetValue<string>();
+                    if (!periodic && module?.Draft is { State: VersionState.Submitted } draft && draft.Id.ToString() == reviewed)
+                        await authoring.PublishAsync(moduleId, ct: ct);
+                    await engine.FireAsync(e.InstanceId, "publish", WorkflowActor.System,
+                        periodic ? "Relecture périodique favorable : le module reste publié." : "Publié au catalogue après approbation.", ct: ct);
                 }, ct);
                 break;
+            case ReviewDefinition.ReReviewDue when instance.State == ReviewDefinition.ReReviewDue:
+                await service.OnReReviewDueAsync(instance, ct);
+                break;
+            case ReviewDefinition.Retired:
+            {
+                var module = await authoring.FindOwnAsync(moduleId, null, ct);
+                if (module is { Retired: false, PublishedVersionId: not null }) await authoring.RetireAsync(moduleId, ct);
+                var (s, t) = ReviewTemplates.Retired(title);
+                await notifier.NotifyInstituteAsync(publisher, $"retired:{e.InstanceId}", s, t, link, ct);
+                break;
+            }
             case ReviewDefinition.Published:
             {
                 var (s, t) = ReviewTemplates.Published(title);
@@ -219,7 +269,14 @@ internal sealed class ReviewEventHandlers(
             case ReviewDefinition.Rejected:
             {
                 var (s, t) = ReviewTemplates.Rejected(title);
-                await notifier.NotifyInstituteAsync(publisher, $"rejected:{e.InstanceId}", s, t, link, ct);
+                await notifier.NotifyInstituteAsync(publisher, $"rejected:{e.InstanceId}:{round}", s, t, link, ct);
+                if (instance.State != ReviewDefinition.Rejected) break;
+                var module = await authoring.FindOwnAsync(moduleId, null, ct);
+                var online = module is { Retired: false, PublishedVersionId: not null };
+                if (periodic && online)
+                    await engine.FireAsync(e.InstanceId, ReviewDefinition.Retire, WorkflowActor.System, "Relecture périodique défavorable : module retiré du catalogue.", ct: ct);
+                else if (online)
+                    await engine.FireAsync(e.InstanceId, ReviewDefinition.KeepPublished, WorkflowActor.System, "Nouvelle version refusée : la version publiée reste en ligne.", ct: ct);
                 break;
             }
         }

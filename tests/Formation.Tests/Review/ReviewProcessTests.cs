@@ -201,7 +201,8 @@ public sealed class ReviewProcessTests(FormationFactory factory) : IAsyncLifetim
         Assert.Equal(WorkflowAuditActions.Started, actions[0]);
         Assert.Equal(2, actions.Count(a => a == WorkflowAuditActions.TaskCreated));
         Assert.Equal(2, actions.Count(a => a == WorkflowAuditActions.TaskDecided));
-        Assert.Equal(WorkflowAuditActions.Completed, actions[^1]);
+        Assert.Equal(WorkflowAuditActions.Transition, actions[^1]); // published, waiting for the yearly re-review
+        Assert.False((await InstanceAsync(moduleId))!.IsCompleted);
         Assert.Equal(["submitted", "in-review", "approved", "published"],
             trail.Where(a => a.Action == WorkflowAuditActions.Transition).Select(a => a.FromState!).Append(trail.Last(a => a.Action == WorkflowAuditActions.Transition).ToState!).ToList());
 
@@ -252,6 +253,9 @@ public sealed class ReviewProcessTests(FormationFactory factory) : IAsyncLifetim
         var word = "desaccord" + Guid.NewGuid().ToString("N")[..6];
         var moduleId = await CreateAndSubmitAsync(word);
         await StateAsync(moduleId, ReviewDefinition.InReview);
+        Task<ModuleVersion> EditAsync() => InPortal(sp => sp.GetRequiredService<CatalogAuthoring>().SaveDraftAsync(moduleId, Content(word) with { Summary = "Modifié." }, _institute, _ids["institute-publisher"]));
+        var locked = await Assert.ThrowsAsync<ValidationFailedException>(EditAsync);
+        Assert.Contains("en relecture", locked.Message);
         await ReviewAsync("expert-a", Assert.Single(await TasksAsync("expert-a", moduleId)).Id, ReviewDefinition.Approve);
         await ReviewAsync("expert-b", Assert.Single(await TasksAsync("expert-b", moduleId)).Id, ReviewDefinition.Reject, "Cadre légal absent.", FullGrid(1));
         await StateAsync(moduleId, ReviewDefinition.LeadReview);
@@ -259,8 +263,9 @@ public sealed class ReviewProcessTests(FormationFactory factory) : IAsyncLifetim
         var lead = Assert.Single(await TasksAsync("arbitre", moduleId));
         await ReviewAsync("arbitre", lead.Id, ReviewDefinition.Reject, "Le cadre légal manque.", FullGrid(2));
         var done = await StateAsync(moduleId, ReviewDefinition.Rejected);
-        Assert.True(done.IsCompleted);
+        Assert.False(done.IsCompleted); // the publisher may rework it and submit again
         Assert.Equal(0, await HitsAsync(word));
+        Assert.Equal("Modifié.", (await EditAsync()).Content.Summary);
     }
 
     [Fact]

@@ -25,6 +25,9 @@ public sealed class FakeCatalogReader : ICatalogReader
     public Task<PublishedModule?> GetPublishedAsync(Guid moduleId, CancellationToken ct = default) =>
         Task.FromResult(_modules.GetValueOrDefault(moduleId));
 
+    public Task<PublishedModule?> GetLastPublishedAsync(Guid moduleId, CancellationToken ct = default) =>
+        Task.FromResult(_modules.GetValueOrDefault(moduleId));
+
     public Task<IReadOnlyList<PublishedModule>> GetPublishedManyAsync(IReadOnlyList<Guid> moduleIds, CancellationToken ct = default) =>
         Task.FromResult<IReadOnlyList<PublishedModule>>(moduleIds.Where(_modules.ContainsKey).Select(id => _modules[id]).ToList());
 

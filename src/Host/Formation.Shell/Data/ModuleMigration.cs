@@ -49,6 +49,13 @@ public abstract class OperationsMigration<TContext> : ModuleMigration where TCon
     }
 }
 
+/// <summary>
+/// A change of the context's model (a column or index added since the module's first release). A database whose schema is
+/// created in the same run by <see cref="CreateSchemaMigration{TContext}"/> already has it (that schema comes from the
+/// current model), so there it is only recorded as applied; older databases run it.
+/// </summary>
+public abstract class ModelChangeMigration<TContext> : OperationsMigration<TContext> where TContext : DbContext;
+
 /// <summary>Applies pending module migrations at start, module by module in dependency order.</summary>
 public sealed class MigrationRunner(ModuleCatalog catalog, IServiceProvider services, ILogger<MigrationRunner> logger)
 {
@@ -65,6 +72,7 @@ public sealed class MigrationRunner(ModuleCatalog catalog, IServiceProvider serv
             cancellationToken);
 
         var applied = new HashSet<string>();
+        var createdNow = new HashSet<Type>();
         await using (var command = connection.CreateCommand())
         {
             command.CommandText = "SELECT module, migration FROM formation_migrations";
@@ -87,7 +95,11 @@ public sealed class MigrationRunner(ModuleCatalog catalog, IServiceProvider serv
                 if (applied.Contains(key)) continue;
                 var context = (DbContext)scope.ServiceProvider.GetRequiredService(migration.ContextType);
                 await using var transaction = await database.BeginTransactionAsync(cancellationToken);
-                await migration.UpAsync(context, cancellationToken);
+                var inModel = migration.GetType().BaseType is { IsGenericType: true } b && b.GetGenericTypeDefinition() == typeof(ModelChangeMigration<>);
+                if (!(inModel && createdNow.Contains(migration.ContextType)))
+                    await migration.UpAsync(context, cancellationToken);
+                if (migration.GetType().BaseType is { IsGenericType: true } c && c.GetGenericTypeDefinition() == typeof(CreateSchemaMigration<>))
+                    createdNow.Add(migration.ContextType);
                 await using (var insert = connection.CreateCommand())
                 {
                     insert.Transaction = database.Transaction;

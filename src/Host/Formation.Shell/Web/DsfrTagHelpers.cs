@@ -59,3 +59,19 @@ public static class ModelStateExtensions
                 modelState.AddModelError(string.IsNullOrEmpty(prefix) ? field : $"{prefix}.{field}", message);
     }
 }
+
+/// <summary>
+/// <c>&lt;heading level="2"&gt;</c> renders <c>&lt;h2&gt;</c>: for partials shown both as a page and inside another page,
+/// where their headings must start one level lower to keep a single <c>h1</c>.
+/// </summary>
+[Microsoft.AspNetCore.Razor.TagHelpers.HtmlTargetElement("heading")]
+public sealed class HeadingTagHelper : Microsoft.AspNetCore.Razor.TagHelpers.TagHelper
+{
+    public int Level { get; set; } = 2;
+
+    public override void Process(Microsoft.AspNetCore.Razor.TagHelpers.TagHelperContext context, Microsoft.AspNetCore.Razor.TagHelpers.TagHelperOutput output)
+    {
+        output.TagName = "h" + Math.Clamp(Level, 1, 6);
+        output.TagMode = Microsoft.AspNetCore.Razor.TagHelpers.TagMode.StartTagAndEndTag;
+    }
+}

@@ -45,6 +45,8 @@ public sealed record PublishedModule
     public required ModulePrices Prices { get; init; }
     public IReadOnlyList<TrainingSessionDto> Sessions { get; init; } = [];
     public required DateTimeOffset PublishedUtc { get; init; }
+    /// <summary>Withdrawn from the catalogue: only <see cref="ICatalogReader.GetLastPublishedAsync"/> returns it, for enrolled learners.</summary>
+    public bool IsRetired { get; init; }
 
     public bool IsCertifying => CertificationCode is not null;
     public bool IsFree => Prices.IsFree;
@@ -82,6 +84,30 @@ public interface ICatalogReader
     /// <summary>Every published module, streamed (index rebuilds).</summary>
     IAsyncEnumerable<PublishedModule> StreamPublishedAsync(CancellationToken ct = default);
     Task<CatalogCurationDto> GetCurationAsync(string tenantId, CancellationToken ct = default);
+    /// <summary>
+    /// The last published version of a module even when it was retired (<see cref="PublishedModule.IsRetired"/>), or null
+    /// if it never was published: learners already enrolled keep their access to a retired module.
+    /// </summary>
+    Task<PublishedModule?> GetLastPublishedAsync(Guid moduleId, CancellationToken ct = default);
+}
+
+/// <summary>
+/// Lets another module (the review) keep a submitted version from being edited while it decides on it. No lock
+/// registered (a portal without the review) means a submitted version stays editable until an administrator publishes it.
+/// </summary>
+public interface IModuleEditLock
+{
+    /// <summary>A French reason why the module's submitted version cannot be edited now, or null.</summary>
+    Task<string?> ReasonAsync(Guid moduleId, CancellationToken ct = default);
+}
+
+/// <summary>
+/// Whether someone may still open a module that is no longer in the catalogue (retired): learning answers for its
+/// enrolments. No provider registered means nobody.
+/// </summary>
+public interface IRetiredModuleAccess
+{
+    Task<bool> HasAccessAsync(string userId, Guid moduleId, CancellationToken ct = default);
 }
 
 /// <summary>A module version became the published one (first publication or a new version replacing the previous).</summary>

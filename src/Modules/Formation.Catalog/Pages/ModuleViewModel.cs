@@ -2,4 +2,5 @@ using Formation.Catalog.Contracts;
 
 namespace Formation.Catalog.Pages;
 
-public sealed record ModuleViewModel(PublishedModule Module);
+/// <param name="Embedded">Shown inside another page (a review screen): its headings start one level lower.</param>
+public sealed record ModuleViewModel(PublishedModule Module, bool Embedded = false);

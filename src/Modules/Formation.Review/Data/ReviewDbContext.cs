@@ -39,6 +39,8 @@ public sealed class ReviewRound : ITenantOwned
     public DateTimeOffset SubmittedUtc { get; set; }
     public string? Outcome { get; set; }
     public DateTimeOffset? DecidedUtc { get; set; }
+    /// <summary>A periodic re-review of the published version (not a publisher's submission).</summary>
+    public bool Periodic { get; set; }
 }
 
 /// <summary>One expert's review in a round: a score per criterion, a comment and a decision.</summary>
@@ -80,6 +82,7 @@ public sealed class ReviewSettingsRecord
     public int DueDays { get; set; } = 10;
     public int ReminderDaysBefore { get; set; } = 2;
     public bool ShowReviewerIdentities { get; set; }
+    public int ReReviewDays { get; set; } = 365;
 }
 
 public sealed class ReviewDbContext(DbContextOptions<ReviewDbContext> options, ShellDatabase database, TenantContext tenant)
@@ -127,4 +130,16 @@ public sealed class ReviewDbContext(DbContextOptions<ReviewDbContext> options, S
 internal sealed class M0001_Initial : CreateSchemaMigration<ReviewDbContext>
 {
     public override string Id => "0001_initial";
+}
+
+/// <summary>Published modules come back for review after a number of days (yearly by default).</summary>
+internal sealed class M0002_ReReview : ModelChangeMigration<ReviewDbContext>
+{
+    public override string Id => "0002_re_review";
+
+    protected override void Up(Microsoft.EntityFrameworkCore.Migrations.MigrationBuilder builder)
+    {
+        builder.AddColumn<int>("ReReviewDays", "review_settings", nullable: false, defaultValue: 365);
+        builder.AddColumn<bool>("Periodic", "review_round", nullable: false, defaultValue: false);
+    }
 }

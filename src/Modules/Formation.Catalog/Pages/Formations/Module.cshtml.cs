@@ -5,13 +5,14 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Formation.Catalog.Pages.Formations;
 
 /// <summary>A published module as the portal shows it; drafts and modules left out by the portal's selection are not found.</summary>
-public sealed class ModulePageModel(CatalogReader reader) : PageModel
+public sealed class ModulePageModel(CatalogReader reader, IEnumerable<IRetiredModuleAccess> retiredAccess) : PageModel
 {
     public PublishedModule Module { get; private set; } = null!;
 
     public async Task<IActionResult> OnGetAsync(string slug, CancellationToken ct)
     {
-        var module = await reader.FindVisibleAsync(slug, ct);
+        var module = await reader.FindVisibleAsync(slug, ct)
+                     ?? await reader.FindRetiredForAsync(slug, User.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value, retiredAccess, ct);
         if (module is null) return NotFound();
         Module = module;
         return Page();

@@ -14,13 +14,14 @@ public sealed class ReviewSettingsModel(ReviewSettingsStore store) : PageModel
     [BindProperty] public int DueDays { get; set; }
     [BindProperty] public int ReminderDaysBefore { get; set; }
     [BindProperty] public bool ShowReviewerIdentities { get; set; }
+    [BindProperty] public int ReReviewDays { get; set; } = 365;
     [BindProperty] public string? Grid { get; set; }
     [TempData] public bool Saved { get; set; }
 
     public async Task OnGetAsync(CancellationToken ct)
     {
         var s = await store.GetAsync(ct);
-        (DueDays, ReminderDaysBefore, ShowReviewerIdentities) = (s.DueDays, s.ReminderDaysBefore, s.ShowReviewerIdentities);
+        (DueDays, ReminderDaysBefore, ShowReviewerIdentities, ReReviewDays) = (s.DueDays, s.ReminderDaysBefore, s.ShowReviewerIdentities, s.ReReviewDays);
         Grid = string.Join("\n", s.Grid.Criteria.Select(c => $"{c.Key} | {c.Label} | {c.Guidance} | {c.Weight}"));
     }
 
@@ -28,7 +29,7 @@ public sealed class ReviewSettingsModel(ReviewSettingsStore store) : PageModel
     {
         try
         {
-            await store.SaveAsync(new ReviewSettings(ParseGrid(Grid), DueDays, ReminderDaysBefore, ShowReviewerIdentities), ct);
+            await store.SaveAsync(new ReviewSettings(ParseGrid(Grid), DueDays, ReminderDaysBefore, ShowReviewerIdentities, ReReviewDays), ct);
             Saved = true;
             return RedirectToPage();
         }

@@ -29,6 +29,7 @@ public sealed class ReviewStatusModel(
         (ReviewDefinition.Submitted, "Soumis"), (ReviewDefinition.InReview, "En relecture"), (ReviewDefinition.LeadReview, "Arbitrage"),
         (ReviewDefinition.ChangesRequested, "Modifications demandées"), (ReviewDefinition.Approved, "Approuvé"),
         (ReviewDefinition.Published, "Publié"), (ReviewDefinition.Rejected, "Refusé"),
+        (ReviewDefinition.ReReviewDue, "Relecture périodique"), (ReviewDefinition.Retired, "Retiré du catalogue"),
     ];
 
     public IEnumerable<(string State, string Label)> Steps => StepLabels.Where(s => Reached.Contains(s.State) || s.State == Instance?.State

@@ -10,6 +10,8 @@ namespace Formation.Review.Pages.Relecture;
 public sealed class InboxModel(IWorkflowEngine engine, TimeProvider time) : PageModel
 {
     public IReadOnlyList<(WorkflowTaskDto Task, string Module, bool Overdue)> Tasks { get; private set; } = [];
+    /// <summary>The confirmation of the review just handed in (set by the review screen).</summary>
+    [Microsoft.AspNetCore.Mvc.TempData] public string? Message { get; set; }
 
     public async Task OnGetAsync(CancellationToken ct)
     {

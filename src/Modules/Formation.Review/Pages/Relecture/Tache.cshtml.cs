@@ -45,6 +45,7 @@ public sealed class ReviewScreenModel(IWorkflowEngine engine, ReviewService revi
         try
         {
             await reviews.SubmitReviewAsync(taskId, Scores, Comment, Decision, WorkflowActor.FromPrincipal(User), ct);
+            Message = $"Votre relecture de « {Module.Title} » est enregistrée ({ReviewDefinition.DecisionLabel(Decision).ToLowerInvariant()}).";
             return Redirect(Url.Content("~/relecture"));
         }
         catch (ValidationFailedException ex)

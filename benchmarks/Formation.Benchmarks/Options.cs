@@ -23,6 +23,7 @@ public sealed class Options
           --seconds N          time limit of one measurement (60); PostgreSQL: --pg-seconds (40)
           --pg-port N          port of the throwaway PostgreSQL server (55433)
           --no-postgres        skip PostgreSQL
+          --reindex            rebuild the search index of the prepared dataset first (after a change of the index format)
           --port N             serve: port on 127.0.0.1 (a free one by default)
           --ready-file PATH    serve: written with the base URL once the host answers
           --max-minutes N      serve: stops by itself after N minutes (30)
@@ -40,6 +41,7 @@ public sealed class Options
     public double SecondsPerPostgresMeasurement { get; private init; } = 40;
     public int PostgresPort { get; private init; } = 55433;
     public bool Postgres { get; private init; } = true;
+    public bool Reindex { get; private init; }
     public int Port { get; private init; }
     public string? ReadyFile { get; private init; }
     public double MaxMinutes { get; private init; } = 30;
@@ -61,7 +63,7 @@ public sealed class Options
         {
             if (!args[i].StartsWith("--", StringComparison.Ordinal)) throw new ArgumentException($"Unexpected argument {args[i]}.");
             var name = args[i][2..];
-            values[name] = name is "no-postgres" ? null : i + 1 < args.Length ? args[++i] : throw new ArgumentException($"--{name} needs a value.");
+            values[name] = name is "no-postgres" or "reindex" ? null : i + 1 < args.Length ? args[++i] : throw new ArgumentException($"--{name} needs a value.");
         }
         int Int(string name, int fallback) => values.Remove(name, out var v) ? int.Parse(v!, CultureInfo.InvariantCulture) : fallback;
         double Double(string name, double fallback) => values.Remove(name, out var v) ? double.Parse(v!, CultureInfo.InvariantCulture) : fallback;
@@ -79,6 +81,7 @@ public sealed class Options
             SecondsPerPostgresMeasurement = Double("pg-seconds", 40),
             PostgresPort = Int("pg-port", 55433),
             Postgres = !values.Remove("no-postgres"),
+            Reindex = values.Remove("reindex"),
             Port = Int("port", 0),
             ReadyFile = Text("ready-file"),
             MaxMinutes = Double("max-minutes", 30),

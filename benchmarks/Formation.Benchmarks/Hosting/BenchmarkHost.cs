@@ -18,8 +18,11 @@ namespace Formation.Benchmarks.Hosting;
 /// </summary>
 public sealed class BenchmarkHost : WebApplicationFactory<Program>
 {
-    public BenchmarkHost(string repoRoot, string dataPath, int port = 0)
+    private readonly bool _resultCache;
+
+    public BenchmarkHost(string repoRoot, string dataPath, int port = 0, bool resultCache = true)
     {
+        _resultCache = resultCache;
         ContentRoot = Path.Combine(repoRoot, "src", "Host", "Formation.Host");
         DataPath = dataPath;
         Port = port == 0 ? FreeLoopbackPort() : port;
@@ -47,6 +50,7 @@ public sealed class BenchmarkHost : WebApplicationFactory<Program>
         builder.UseEnvironment("Production");
         builder.UseSetting("App:DataPath", DataPath);
         builder.UseSetting("App:SetupRecipe", "none");
+        if (!_resultCache) builder.UseSetting("Search:ResultCacheSize", "0");
         builder.ConfigureTestServices(services => services.AddRazorPages().ConfigureApplicationPartManager(manager =>
         {
             var assembly = typeof(BenchmarkHost).Assembly;

@@ -25,19 +25,25 @@ public static class FrenchText
     private static readonly CharArraySet StopWords = Folded(FrenchAnalyzer.DefaultStopSet);
 
     /// <summary>Words as written, without accents: what typo-tolerant (fuzzy) matching compares.</summary>
-    public static readonly Analyzer Plain = Analyzer.NewAnonymous((_, reader) =>
-    {
-        var tokenizer = new StandardTokenizer(Version, reader);
-        return new TokenStreamComponents(tokenizer, PlainFilters(tokenizer));
-    });
+    public static readonly Analyzer Plain = new FieldAnalyzer(PlainFilters);
 
     /// <summary>Stems without stop words: what the text fields are indexed and searched with.</summary>
-    public static readonly Analyzer Stemmed = Analyzer.NewAnonymous((_, reader) =>
+    public static readonly Analyzer Stemmed = new FieldAnalyzer(tokenizer => new FrenchLightStemFilter(new StopFilter(Version, PlainFilters(tokenizer), StopWords)));
+
+    /// <summary>
+    /// An analyzer that keeps the values of a multi-valued field apart (a position gap), so that a phrase never runs
+    /// from one value into the next: the title, the summary and the description are values of one searched field.
+    /// </summary>
+    private sealed class FieldAnalyzer(Func<Tokenizer, TokenStream> filters) : Analyzer
     {
-        var tokenizer = new StandardTokenizer(Version, reader);
-        TokenStream stream = new StopFilter(Version, PlainFilters(tokenizer), StopWords);
-        return new TokenStreamComponents(tokenizer, new FrenchLightStemFilter(stream));
-    });
+        protected override TokenStreamComponents CreateComponents(string fieldName, TextReader reader)
+        {
+            var tokenizer = new StandardTokenizer(Version, reader);
+            return new TokenStreamComponents(tokenizer, filters(tokenizer));
+        }
+
+        public override int GetPositionIncrementGap(string fieldName) => 100;
+    }
 
     private static TokenStream PlainFilters(Tokenizer tokenizer) =>
         new ASCIIFoldingFilter(new LowerCaseFilter(Version, new ElidedOffsetFilter(new ElisionFilter(tokenizer, FrenchAnalyzer.DEFAULT_ARTICLES))));

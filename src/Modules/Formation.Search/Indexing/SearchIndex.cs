@@ -9,6 +9,7 @@ using Lucene.Net.Search;
 using Lucene.Net.Search.Similarities;
 using Lucene.Net.Store;
 using Lucene.Net.Util;
+using Microsoft.Extensions.Configuration;
 using Directory = Lucene.Net.Store.Directory;
 
 namespace Formation.Search.Indexing;
@@ -27,11 +28,14 @@ public sealed class SearchIndex : IDisposable
     private readonly SemaphoreSlim _writing = new(1, 1);
     private readonly SynonymStore _synonyms;
     private readonly VisibilityFilters _visibilityFilters = new();
+    private readonly SearchResultCache _results;
     private readonly FileStream _processLock;
 
-    public SearchIndex(AppPaths paths, SynonymStore synonyms)
+    /// <param name="configuration"><c>Search:ResultCacheSize</c>: searches whose results are kept (500; 0 keeps none).</param>
+    public SearchIndex(AppPaths paths, SynonymStore synonyms, IConfiguration? configuration = null)
     {
         _synonyms = synonyms;
+        _results = new SearchResultCache(configuration?.GetValue<int?>("Search:ResultCacheSize") ?? SearchResultCache.DefaultSize);
         var folder = paths.Folder("search", "modules");
         // Lucene.Net's write.lock does not keep other processes out on Linux: an OS lock held while open does.
         try { _processLock = new FileStream(Path.Combine(folder, "formation.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None); }
@@ -40,7 +44,7 @@ public sealed class SearchIndex : IDisposable
         IsNew = !DirectoryReader.IndexExists(_directory);
         var analyzer = new PerFieldAnalyzerWrapper(FrenchText.Stemmed, new Dictionary<string, Lucene.Net.Analysis.Analyzer> { [ModuleDocument.Plain] = FrenchText.Plain });
         _writer = new IndexWriter(_directory, new IndexWriterConfig(FrenchText.Version, analyzer) { Similarity = Similarity });
-        _searchers = new SearcherManager(_writer, applyAllDeletes: true, new BM25SearcherFactory());
+        _searchers = new SearcherManager(_writer, applyAllDeletes: true, new WarmingSearcherFactory(_visibilityFilters));
     }
 
     /// <summary>No index was on disk when this opened: it needs a rebuild from the catalogue.</summary>
@@ -74,6 +78,8 @@ public sealed class SearchIndex : IDisposable
             }
             foreach (var id in IndexedIds().Where(id => !published.Contains(id)))
                 _writer.DeleteDocuments(new Term(ModuleDocument.Id, id));
+            // One segment searches fastest; later publications add small segments, merged as usual.
+            _writer.ForceMerge(1);
             Publish();
             return published.Count;
         }
@@ -108,36 +114,51 @@ public sealed class SearchIndex : IDisposable
         Interlocked.Increment(ref _version);
     }
 
-    /// <summary>One page of the modules <paramref name="visibility"/> lets the portal show, with facet counts and highlights.</summary>
+    /// <summary>Fewer exact matches than this (one page) and the search is run again tolerating typos.</summary>
+    public const int TypoToleranceBelow = SearchQuery.PageSize;
+
+    private static readonly ISet<string> DisplayedFields = new HashSet<string>
+    {
+        ModuleDocument.Id, ModuleDocument.Owner, ModuleDocument.Slug, ModuleDocument.Title, ModuleDocument.Summary, ModuleDocument.Description,
+    };
+
+    /// <summary>
+    /// One page of the modules <paramref name="visibility"/> lets the portal show, with facet counts and highlights.
+    /// The same search on the same index version, synonyms and curation is answered from <see cref="SearchResultCache"/>.
+    /// </summary>
     public SearchResults Search(SearchQuery query, ModuleVisibility visibility)
     {
-        var text = TextQuery.Parse(query.Text, _synonyms.Current);
-        var visible = _visibilityFilters.For(visibility);
-        var filtered = new BooleanQuery { { new ConstantScoreQuery(visible), Occur.MUST } };
-        foreach (var (facet, values) in query.Filters)
-        {
-            var any = new BooleanQuery();
-            foreach (var value in values) any.Add(new TermQuery(new Term(facet, value)), Occur.SHOULD);
-            filtered.Add(any, Occur.MUST);
-        }
+        var synonyms = _synonyms.Current;
+        // Read before searching: results kept under this version are at least this recent.
+        var generation = new SearchResultCache.Generation(Version, synonyms);
+        var key = SearchResultCache.KeyOf(query, visibility);
+        if (_results.Find(generation, key) is { } cached) return cached;
 
+        var text = TextQuery.Parse(query.Text, synonyms);
+        var visible = _visibilityFilters.For(visibility);
         var searcher = _searchers.Acquire();
         try
         {
-            var top = searcher.Search(text.Query, query.Filters.Count == 0 ? visible : new QueryWrapperFilter(filtered), query.Page * SearchQuery.PageSize, SortOf(query.Sort, text));
-            var facets = new FacetCounter(SearchFacets.All, query);
-            searcher.Search(text.Query, visible, facets);
-            var highlighter = text.IsEmpty ? null : new HitHighlighter(text, searcher.IndexReader);
+            var (top, facets) = Pass(searcher, text.Query, visible, query);
+            var tolerant = false;
+            if (facets.Total < TypoToleranceBelow && text.Tolerant is { } typos)
+            {
+                (top, facets) = Pass(searcher, typos, visible, query);
+                tolerant = true;
+            }
+            var highlighter = text.IsEmpty ? null : new HitHighlighter(text, searcher.IndexReader, tolerant);
             var hits = top.ScoreDocs.Skip((query.Page - 1) * SearchQuery.PageSize).Select(scored =>
             {
-                var doc = searcher.Doc(scored.Doc);
+                var doc = searcher.Doc(scored.Doc, DisplayedFields);
                 var (title, summary) = (doc.Get(ModuleDocument.Title), doc.Get(ModuleDocument.Summary));
                 return new SearchHit(Guid.Parse(doc.Get(ModuleDocument.Id)), doc.Get(ModuleDocument.Slug), title, summary,
                     doc.Get(ModuleDocument.Owner) == Formation.Shell.Tenancy.TenantInfo.PlatformId ? ModuleSources.Platform : ModuleSources.Portal,
                     highlighter?.For(title, summary, doc.Get(ModuleDocument.Description))
                         ?? new SearchHighlights(HitHighlighter.Escape(title), HitHighlighter.Escape(summary)));
             }).ToList();
-            return new SearchResults(top.TotalHits, query.Page, hits, facets.Results());
+            var results = new SearchResults(facets.Total, query.Page, hits, facets.Results());
+            _results.Keep(generation, key, results);
+            return results;
         }
         catch (BooleanQuery.TooManyClausesException)
         {
@@ -146,8 +167,25 @@ public sealed class SearchIndex : IDisposable
         finally { _searchers.Release(searcher); }
     }
 
+    /// <summary>
+    /// One pass over the documents the text matches and the portal shows: facet counts, total and the top of the
+    /// requested page together (the documents failing a facet filter only count for the facets).
+    /// </summary>
+    public static (TopDocs Top, FacetCounter Facets) Pass(IndexSearcher searcher, Query text, Filter visible, SearchQuery query)
+    {
+        var size = query.Page * SearchQuery.PageSize;
+        var sort = SortOf(query.Sort, text is MatchAllDocsQuery);
+        // Not in order: the collectors then also accept the faster out-of-order scorers.
+        ITopDocsCollector top = sort == Sort.RELEVANCE
+            ? TopScoreDocCollector.Create(size, docsScoredInOrder: false)
+            : TopFieldCollector.Create(sort, size, fillFields: false, trackDocScores: false, trackMaxScore: false, docsScoredInOrder: false);
+        var facets = new FacetCounter(query, top);
+        searcher.Search(text, visible, facets);
+        return (top.GetTopDocs(), facets);
+    }
+
     /// <summary>Relevance by default (newest first when there is no text to rank by); ties keep relevance order.</summary>
-    private static Sort SortOf(SearchSort sort, TextQuery text) => (sort == SearchSort.Relevance && text.IsEmpty ? SearchSort.Newest : sort) switch
+    private static Sort SortOf(SearchSort sort, bool noText) => (sort == SearchSort.Relevance && noText ? SearchSort.Newest : sort) switch
     {
         SearchSort.Newest => new Sort(new SortField(ModuleDocument.Published, SortFieldType.INT64, reverse: true), SortField.FIELD_SCORE),
         SearchSort.Duration => new Sort(new SortField(ModuleDocument.DurationMinutes, SortFieldType.INT64), SortField.FIELD_SCORE),
@@ -164,8 +202,17 @@ public sealed class SearchIndex : IDisposable
         _writing.Dispose();
     }
 
-    private sealed class BM25SearcherFactory : SearcherFactory
+    /// <summary>
+    /// BM25 searchers, warmed before searches see them: each new segment's facet values are read, and the portals'
+    /// visibility filters computed, here (at startup and after a change) rather than by the first search.
+    /// </summary>
+    private sealed class WarmingSearcherFactory(VisibilityFilters visibilityFilters) : SearcherFactory
     {
-        public override IndexSearcher NewSearcher(IndexReader reader) => new(reader) { Similarity = Similarity };
+        public override IndexSearcher NewSearcher(IndexReader reader)
+        {
+            foreach (var leaf in reader.Leaves) SegmentFacets.Of(leaf.AtomicReader);
+            visibilityFilters.Warm(reader);
+            return new IndexSearcher(reader) { Similarity = Similarity };
+        }
     }
 }

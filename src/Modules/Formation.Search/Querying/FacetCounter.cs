@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Formation.Search.Indexing;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
@@ -6,130 +7,100 @@ using Lucene.Net.Util;
 namespace Formation.Search.Querying;
 
 /// <summary>
-/// Counts facet values over the documents of a query (text and portal visibility, without facet filters), in one pass,
-/// "drill-sideways": a document counts for a facet when it passes the filters of every other facet. So a selected
-/// theme keeps its sibling themes' counts (one can widen the choice), while the other facets narrow to the selection.
-/// Values are read from each segment's sorted-set doc values (ordinals) and counted in arrays indexed by ordinal, then
-/// named once per segment. Collecting a document allocates nothing: it runs for every match (over 100,000 at times).
+/// The one pass of a search over the documents of its text and portal visibility: counts facet values
+/// "drill-sideways" (a document counts for a facet when it passes the filters of every other facet, so a selected theme
+/// keeps its sibling themes' counts while the other facets narrow to the selection) and hands the documents that pass
+/// every filter to <paramref name="hits"/> (the top-N collector), counting them as the total. Values come from
+/// <see cref="SegmentFacets"/> (each segment's ordinals in flat arrays) and are counted in arrays indexed by ordinal,
+/// named once per segment: collecting a document allocates nothing, and it runs for every match (over 100,000 at times).
 /// </summary>
-public sealed class FacetCounter : ICollector
+public sealed class FacetCounter(SearchQuery query, ICollector? hits = null) : ICollector
 {
+    private static readonly IReadOnlyList<SearchFacet> Facets = SearchFacets.All;
     private static readonly StringComparer FrenchLabels = StringComparer.Create(new System.Globalization.CultureInfo("fr-FR"), ignoreCase: true);
 
-    private readonly IReadOnlyList<SearchFacet> _facets;
-    private readonly SearchQuery _query;
-    private readonly Dictionary<string, int>[] _counts;
-    private readonly SortedSetDocValues?[] _values;
-    /// <summary>Per facet, in the current segment: selected ordinals (null when the facet has no filter) and counts by ordinal.</summary>
-    private readonly bool[]?[] _selected;
-    private readonly int[][] _segmentCounts;
-    /// <summary>The current document's ordinals, per facet.</summary>
-    private readonly long[][] _ordinals;
-    private readonly int[] _ordinalCount;
+    private readonly Dictionary<string, int>[] _counts = Facets.Select(_ => new Dictionary<string, int>()).ToArray();
+    /// <summary>The facets that have a filter, and per facet the selected ordinals of the current segment (null without filter).</summary>
+    private readonly int[] _filtered = Facets.Select((f, i) => (f, i)).Where(x => query.Selected(x.f.Name).Count > 0).Select(x => x.i).ToArray();
+    private readonly bool[]?[] _selected = new bool[]?[Facets.Count];
+    private SegmentFacets? _segment;
+    private int[][] _segmentCounts = [];
 
-    public FacetCounter(IReadOnlyList<SearchFacet> facets, SearchQuery query)
-    {
-        _facets = facets;
-        _query = query;
-        _counts = facets.Select(_ => new Dictionary<string, int>()).ToArray();
-        _values = new SortedSetDocValues?[facets.Count];
-        _selected = new bool[]?[facets.Count];
-        _segmentCounts = facets.Select(_ => Array.Empty<int>()).ToArray();
-        _ordinals = facets.Select(_ => new long[4]).ToArray();
-        _ordinalCount = new int[facets.Count];
-    }
+    /// <summary>Documents that pass every facet filter (and the text and visibility the pass was run with).</summary>
+    public int Total { get; private set; }
 
-    public bool AcceptsDocsOutOfOrder => true;
+    public bool AcceptsDocsOutOfOrder => hits?.AcceptsDocsOutOfOrder ?? true;
 
-    public void SetScorer(Scorer scorer) { }
+    public void SetScorer(Scorer scorer) => hits?.SetScorer(scorer);
 
     public void SetNextReader(AtomicReaderContext context)
     {
         NameSegmentCounts();
-        for (var f = 0; f < _facets.Count; f++)
+        var segment = _segment = SegmentFacets.Of(context.AtomicReader);
+        _segmentCounts = segment.Values.Select(v => new int[v.Length]).ToArray();
+        foreach (var f in _filtered)
         {
-            var values = context.AtomicReader.GetSortedSetDocValues(_facets[f].Name);
-            _values[f] = values;
-            var valueCount = values is null ? 0 : checked((int)values.ValueCount);
-            _segmentCounts[f] = new int[valueCount];
-            var selected = _query.Selected(_facets[f].Name);
-            if (selected.Count == 0) { _selected[f] = null; continue; }
-            var ordinals = new bool[valueCount];
-            foreach (var value in selected)
-                if (values?.LookupTerm(new BytesRef(value)) is >= 0 and var ordinal) ordinals[ordinal] = true;
-            _selected[f] = ordinals;
+            var selected = new bool[segment.Values[f].Length];
+            foreach (var value in query.Selected(Facets[f].Name))
+                if (Array.IndexOf(segment.Values[f], value) is >= 0 and var ordinal) selected[ordinal] = true;
+            _selected[f] = selected;
         }
+        hits?.SetNextReader(context);
     }
 
     public void Collect(int doc)
     {
+        var segment = _segment!;
         // The one facet whose filter this document fails, if exactly one: it counts for that facet only.
         var failed = -1;
-        for (var f = 0; f < _facets.Count; f++)
+        foreach (var f in _filtered)
         {
-            ReadOrdinals(f, doc);
-            if (_selected[f] is not { } selected || Passes(f, selected)) continue;
+            if (Passes(segment, f, doc)) continue;
             if (failed >= 0) return;
             failed = f;
         }
-        for (var f = 0; f < _facets.Count; f++)
-        {
-            if (failed >= 0 && failed != f) continue;
-            var counts = _segmentCounts[f];
-            var ordinals = _ordinals[f];
-            for (var i = 0; i < _ordinalCount[f]; i++) counts[ordinals[i]]++;
-        }
+        if (failed >= 0) { Count(segment, failed, doc); return; }
+        Total++;
+        hits?.Collect(doc);
+        for (var f = 0; f < _segmentCounts.Length; f++) Count(segment, f, doc);
     }
 
-    private void ReadOrdinals(int facet, int doc)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Count(SegmentFacets segment, int facet, int doc)
     {
-        var count = 0;
-        if (_values[facet] is { } values)
-        {
-            values.SetDocument(doc);
-            var ordinals = _ordinals[facet];
-            for (var ordinal = values.NextOrd(); ordinal != SortedSetDocValues.NO_MORE_ORDS; ordinal = values.NextOrd())
-            {
-                if (count == ordinals.Length) _ordinals[facet] = ordinals = ordinals.Concat(new long[ordinals.Length]).ToArray();
-                ordinals[count++] = ordinal;
-            }
-        }
-        _ordinalCount[facet] = count;
+        var (starts, ordinals, counts) = (segment.Starts[facet], segment.Ordinals[facet], _segmentCounts[facet]);
+        for (int i = starts[doc], end = starts[doc + 1]; i < end; i++) counts[ordinals[i]]++;
     }
 
-    private bool Passes(int facet, bool[] selected)
+    private bool Passes(SegmentFacets segment, int facet, int doc)
     {
-        var ordinals = _ordinals[facet];
-        for (var i = 0; i < _ordinalCount[facet]; i++)
+        var (starts, ordinals, selected) = (segment.Starts[facet], segment.Ordinals[facet], _selected[facet]!);
+        for (int i = starts[doc], end = starts[doc + 1]; i < end; i++)
             if (selected[ordinals[i]]) return true;
         return false;
     }
 
     private void NameSegmentCounts()
     {
-        var name = new BytesRef();
-        for (var f = 0; f < _facets.Count; f++)
+        if (_segment is not { } segment) return;
+        for (var f = 0; f < _segmentCounts.Length; f++)
         {
             var counts = _segmentCounts[f];
             for (var ordinal = 0; ordinal < counts.Length; ordinal++)
-            {
-                if (counts[ordinal] == 0) continue;
-                _values[f]!.LookupOrd(ordinal, name);
-                var value = name.Utf8ToString();
-                _counts[f][value] = _counts[f].GetValueOrDefault(value) + counts[ordinal];
-            }
-            _segmentCounts[f] = [];
+                if (counts[ordinal] > 0)
+                    _counts[f][segment.Values[f][ordinal]] = _counts[f].GetValueOrDefault(segment.Values[f][ordinal]) + counts[ordinal];
         }
+        _segment = null;
     }
 
     /// <summary>Each facet's values by count (then label); selected values stay listed even at zero.</summary>
     public IReadOnlyList<FacetResult> Results()
     {
         NameSegmentCounts();
-        return _facets.Select((facet, f) =>
+        return Facets.Select((facet, f) =>
         {
             var counts = _counts[f];
-            var selected = _query.Selected(facet.Name);
+            var selected = query.Selected(facet.Name);
             foreach (var value in selected) counts.TryAdd(value, 0);
             var values = counts
                 .Select(c => new FacetValue(c.Key, facet.LabelOf(c.Key), c.Value, selected.Contains(c.Key)))
@@ -137,5 +108,58 @@ public sealed class FacetCounter : ICollector
                 .ToList();
             return new FacetResult(facet, values);
         }).ToList();
+    }
+}
+
+/// <summary>
+/// The facet values of one index segment, read once from its sorted-set doc values into flat arrays: per facet, the
+/// ordinals of document d are <c>Ordinals[Starts[d]..Starts[d + 1]]</c>, and <c>Values[ordinal]</c> names them.
+/// Kept as long as the segment is open (segments never change; deletions do not matter here, as deleted documents are
+/// never collected), and built when a new searcher opens (<see cref="SearchIndex"/> warms it), not by a search.
+/// </summary>
+public sealed class SegmentFacets
+{
+    private static readonly ConditionalWeakTable<object, SegmentFacets> BySegment = new();
+
+    private SegmentFacets(int[][] starts, int[][] ordinals, string[][] values) => (Starts, Ordinals, Values) = (starts, ordinals, values);
+
+    public int[][] Starts { get; }
+    public int[][] Ordinals { get; }
+    public string[][] Values { get; }
+
+    /// <summary>The values of <see cref="SearchFacets.All"/>, in that order.</summary>
+    public static SegmentFacets Of(AtomicReader reader) => BySegment.GetValue(reader.CoreCacheKey, _ => Read(reader));
+
+    private static SegmentFacets Read(AtomicReader reader)
+    {
+        var facets = SearchFacets.All;
+        var maxDoc = reader.MaxDoc;
+        var starts = new int[facets.Count][];
+        var ordinals = new int[facets.Count][];
+        var values = new string[facets.Count][];
+        var name = new BytesRef();
+        for (var f = 0; f < facets.Count; f++)
+        {
+            var docValues = reader.GetSortedSetDocValues(facets[f].Name);
+            var docStarts = new int[maxDoc + 1];
+            var docOrdinals = new List<int>(maxDoc);
+            var names = new string[docValues is null ? 0 : checked((int)docValues.ValueCount)];
+            for (var ordinal = 0; ordinal < names.Length; ordinal++)
+            {
+                docValues!.LookupOrd(ordinal, name);
+                names[ordinal] = name.Utf8ToString();
+            }
+            for (var doc = 0; doc < maxDoc; doc++)
+            {
+                docStarts[doc] = docOrdinals.Count;
+                if (docValues is null) continue;
+                docValues.SetDocument(doc);
+                for (var ordinal = docValues.NextOrd(); ordinal != SortedSetDocValues.NO_MORE_ORDS; ordinal = docValues.NextOrd())
+                    docOrdinals.Add((int)ordinal);
+            }
+            docStarts[maxDoc] = docOrdinals.Count;
+            (starts[f], ordinals[f], values[f]) = (docStarts, docOrdinals.ToArray(), names);
+        }
+        return new SegmentFacets(starts, ordinals, values);
     }
 }

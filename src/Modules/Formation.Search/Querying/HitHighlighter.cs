@@ -15,11 +15,12 @@ public sealed class HitHighlighter
     private const int PassageLength = 220;
     private readonly WeightedTerm[] _terms;
 
-    public HitHighlighter(TextQuery query, IndexReader reader)
+    /// <param name="tolerant">The search ran <see cref="TextQuery.Tolerant"/>: words found through a close spelling are marked too.</param>
+    public HitHighlighter(TextQuery query, IndexReader reader, bool tolerant)
     {
         var stems = new HashSet<string>(query.Stems);
-        // Words found through a close spelling are highlighted too: expand each fuzzy part against the index.
-        foreach (var fuzzy in query.Fuzzy)
+        // Expand each fuzzy part against the index to know the words it found.
+        foreach (var fuzzy in tolerant ? query.Fuzzy : [])
         {
             var found = new HashSet<Term>();
             fuzzy.Rewrite(reader).ExtractTerms(found);

@@ -10,8 +10,10 @@ namespace Formation.Search.Querying;
 /// What a person typed, as a Lucene query, without Lucene's query syntax: words and "quoted phrases" only, so no input
 /// can raise a parser error (an unclosed quote or an overlong text is refused with a French message instead).
 /// Every word or phrase must match (AND). A word matches through its stem in any text field (DisMax, the title weighs
-/// most), through an ASE synonym (a synonym of several words is a phrase), or — from 5 letters — through a spelling
-/// one or two edits away on the unstemmed text, weighted low so that exact matches rank first.
+/// most), or through an ASE synonym (a synonym of several words is a phrase). <see cref="Tolerant"/> also accepts, for
+/// words from 5 letters, a spelling one or two edits away on the unstemmed text, weighted low so that exact matches
+/// rank first: the search uses it when the exact words find few modules (typos), as expanding every long word into
+/// its close spellings costs more than the exact search itself.
 /// </summary>
 public sealed class TextQuery
 {
@@ -21,14 +23,18 @@ public sealed class TextQuery
     private const float FuzzyBoost = 0.2f;
     private const float FieldTieBreaker = 0.1f;
 
-    private TextQuery(Query query, IReadOnlySet<string> stems, IReadOnlyList<FuzzyQuery> fuzzy)
+    private TextQuery(Query query, Query? tolerant, IReadOnlySet<string> stems, IReadOnlyList<FuzzyQuery> fuzzy)
     {
         Query = query;
+        Tolerant = tolerant;
         Stems = stems;
         Fuzzy = fuzzy;
     }
 
+    /// <summary>The exact words (stems and synonyms).</summary>
     public Query Query { get; }
+    /// <summary>The same, each word of 5 letters or more also matching close spellings; null when no word is that long.</summary>
+    public Query? Tolerant { get; }
     /// <summary>No searchable word: every visible module matches.</summary>
     public bool IsEmpty => Query is MatchAllDocsQuery;
     /// <summary>Stems searched for, to highlight.</summary>
@@ -45,6 +51,7 @@ public sealed class TextQuery
             throw new ValidationFailedException("q", "Un guillemet n'est pas refermé : encadrez l'expression exacte de deux guillemets, par exemple \"projet pour l'enfant\".");
 
         var clauses = new List<Query>();
+        var tolerantClauses = new List<Query>();
         var stems = new HashSet<string>();
         var fuzzy = new List<FuzzyQuery>();
         var parts = text.Split('"'); // odd parts were between quotes
@@ -60,9 +67,11 @@ public sealed class TextQuery
                 if (synonyms.Match(phraseStems, 0) is { } whole && whole.Length == phrase.Count)
                 {
                     clauses.Add(AnyOf(whole.Outputs.Prepend(phrase)));
+                    tolerantClauses.Add(clauses[^1]);
                     stems.UnionWith(whole.Outputs.SelectMany(o => o.Select(t => t.Term)));
                 }
                 else clauses.Add(AcrossFields(phrase));
+                tolerantClauses.Add(clauses[^1]);
                 continue;
             }
             var words = FrenchText.Analyze(FrenchText.Plain, parts[i])
@@ -74,6 +83,7 @@ public sealed class TextQuery
                 if (synonyms.Match(wordStems, w) is { } synonym)
                 {
                     clauses.Add(AnyOf(synonym.Outputs));
+                    tolerantClauses.Add(clauses[^1]);
                     stems.UnionWith(synonym.Outputs.SelectMany(o => o.Select(t => t.Term)));
                     w += synonym.Length;
                     continue;
@@ -81,19 +91,25 @@ public sealed class TextQuery
                 var (plain, stem) = words[w++];
                 stems.Add(stem!);
                 var exact = AcrossFields([new AnalyzedTerm(stem!, 0)]);
-                if (plain.Count(char.IsLetter) < FuzzyMinLength) { clauses.Add(exact); continue; }
+                clauses.Add(exact);
+                if (plain.Count(char.IsLetter) < FuzzyMinLength) { tolerantClauses.Add(exact); continue; }
                 var close = new FuzzyQuery(new Term(ModuleDocument.Plain, plain), plain.Length >= 8 ? 2 : 1, prefixLength: 1) { Boost = FuzzyBoost };
                 fuzzy.Add(close);
-                clauses.Add(new BooleanQuery(disableCoord: true) { { exact, Occur.SHOULD }, { close, Occur.SHOULD } });
+                tolerantClauses.Add(new BooleanQuery(disableCoord: true) { { exact, Occur.SHOULD }, { close, Occur.SHOULD } });
             }
         }
         if (clauses.Count > MaxClauses)
             throw new ValidationFailedException("q", $"La recherche contient trop de mots : {MaxClauses} au plus.");
-        if (clauses.Count == 0) return new TextQuery(new MatchAllDocsQuery(), stems, fuzzy);
+        if (clauses.Count == 0) return new TextQuery(new MatchAllDocsQuery(), null, stems, fuzzy);
+        return new TextQuery(AllOf(clauses), fuzzy.Count == 0 ? null : AllOf(tolerantClauses), stems, fuzzy);
+    }
 
+    private static Query AllOf(IReadOnlyList<Query> clauses)
+    {
+        if (clauses.Count == 1) return clauses[0];
         var all = new BooleanQuery();
         foreach (var clause in clauses) all.Add(clause, Occur.MUST);
-        return new TextQuery(all, stems, fuzzy);
+        return all;
     }
 
     private static BooleanQuery AnyOf(IEnumerable<IReadOnlyList<AnalyzedTerm>> phrases)

@@ -23,13 +23,14 @@ public sealed class NationalCatalogModule : FormationModule
         Name = "Catalogue national (CPF)",
         Description = "Les formations certifiantes de l'offre nationale (Mon Compte Formation) utiles à la protection de l'enfance : synchronisation quotidienne, recherche, liens Mon Compte Formation, import et export LHEO, aide à l'abondement CPF des employeurs.",
         Category = "Catalogue",
-        Dependencies = ["Formation.Catalog", "Formation.Identity"],
+        Dependencies = ["Formation.Catalog", "Formation.Identity", "Formation.Search"],
     };
 
     public override void ConfigureServices(IServiceCollection services, IConfiguration configuration)
     {
         services.AddModuleDbContext<NationalCatalogDbContext>();
         services.AddSingleton<SyncProgress>();
+        services.AddSingleton<SyncLock>();
         services.AddSingleton<McfLinks>();
         services.AddScoped<NationalCatalogueEvents>();
         services.AddScoped<RelevanceRuleStore>();
@@ -39,6 +40,7 @@ public sealed class NationalCatalogModule : FormationModule
         services.AddScoped<LheoExport>();
         services.AddScoped<LheoImport>();
         services.AddScoped<TopUpIntentions>();
+        services.AddScoped<Formation.Search.Contracts.ISearchSource, NationalSearchSource>();
         services.AddHttpClient(CatalogueDownloadSync.HttpClientName, client =>
         {
             client.Timeout = Timeout.InfiniteTimeSpan; // the download has its own overall timeout

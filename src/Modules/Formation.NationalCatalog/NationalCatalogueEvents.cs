@@ -6,5 +6,10 @@ namespace Formation.NationalCatalog;
 /// <summary>Raises the catalogue's events in the current transaction (the outbox delivers them once it commits).</summary>
 public sealed class NationalCatalogueEvents(DomainEvents events, TimeProvider time)
 {
-    public Task CatalogueChangedAsync(CancellationToken ct) => events.RaiseAsync(new NationalCatalogueChanged(time.GetUtcNow()), ct);
+    public async Task CatalogueChangedAsync(CancellationToken ct)
+    {
+        await events.RaiseAsync(new NationalCatalogueChanged(time.GetUtcNow()), ct);
+        // The search re-reads the shown trainings (see NationalSearchSource).
+        await events.RaiseAsync(new Formation.Search.Contracts.SearchSourceChanged(Formation.Search.Indexing.SearchFacets.NationalSource), ct);
+    }
 }

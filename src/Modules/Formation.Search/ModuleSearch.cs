@@ -13,13 +13,15 @@ namespace Formation.Search;
 /// The search use case of the current portal, shared by the page and the API: limits the index to what the portal
 /// shows (its curation), searches, and counts searches that found nothing.
 /// </summary>
-public sealed class ModuleSearch(SearchIndex index, ICatalogReader catalog, TenantContext tenant, SearchDbContext db, TimeProvider time, ILogger<ModuleSearch> logger)
+public sealed class ModuleSearch(SearchIndex index, ICatalogReader catalog, TenantContext tenant, SearchDbContext db, TimeProvider time, ILogger<ModuleSearch> logger,
+    IEnumerable<Contracts.ISearchSource> sources)
 {
     /// <exception cref="Formation.Shell.Validation.ValidationFailedException">The text cannot be searched (French message).</exception>
     public async Task<SearchResults> SearchAsync(SearchQuery query, CancellationToken ct = default)
     {
         var portal = tenant.Required.Id;
-        var visibility = new ModuleVisibility(portal, await catalog.GetCurationAsync(portal, ct));
+        var shown = sources.Where(s => s.IsShownOn(tenant.Required)).Select(s => s.Name).ToList();
+        var visibility = new ModuleVisibility(portal, await catalog.GetCurationAsync(portal, ct), shown);
         var results = index.Search(query, visibility);
         // Only unfiltered searches tell of a need: with filters, nothing found may just mean "not in that format".
         if (results.Total == 0 && query.Filters.Count == 0 && FrenchText.Normalise(query.Text) is { Length: > 0 } text)

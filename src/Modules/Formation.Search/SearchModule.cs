@@ -38,6 +38,7 @@ public sealed class SearchModule : FormationModule
         services.AddSingleton<CatalogOverviewCache>();
         services.AddScoped<IDomainEventHandler<ModulePublished>, SearchIndexMaintenance>();
         services.AddScoped<IDomainEventHandler<ModuleUnpublished>, SearchIndexMaintenance>();
+        services.AddScoped<IDomainEventHandler<Contracts.SearchSourceChanged>, SearchSourceMaintenance>();
         services.AddHostedService<SearchIndexStartup>();
         services.AddSingleton<IHostVerb, SearchVerb>();
         services.AddSingleton<INavigationProvider, SearchNavigation>();

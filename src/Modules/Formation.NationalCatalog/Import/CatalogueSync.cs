@@ -39,9 +39,8 @@ public sealed record SyncResult(
 /// </summary>
 public sealed class CatalogueSync(
     NationalCatalogDbContext db, ShellDatabase database, AppPaths paths, SyncProgress progress, RelevanceRuleStore ruleStore,
-    NationalCatalogueEvents events, TimeProvider time, IConfiguration configuration, ILogger<CatalogueSync> logger)
+    NationalCatalogueEvents events, SyncLock syncLock, TimeProvider time, IConfiguration configuration, ILogger<CatalogueSync> logger)
 {
-    private static readonly SemaphoreSlim Running = new(1, 1);
     public const string CpfSource = "cpf";
 
     private double MaxWithdrawnShare => configuration.GetValue("NationalCatalog:MaxWithdrawnShare", 0.5);
@@ -49,7 +48,7 @@ public sealed class CatalogueSync(
     public async Task<SyncResult> SyncAsync(IReadOnlyList<SyncFile> files, string trigger, CancellationToken ct = default)
     {
         var started = Stopwatch.StartNew();
-        if (!await Running.WaitAsync(0, ct))
+        if (!await syncLock.Running.WaitAsync(0, ct))
             return Failed(0, "Une synchronisation est déjà en cours : attendez sa fin.", started);
         try
         {
@@ -73,7 +72,7 @@ public sealed class CatalogueSync(
         finally
         {
             progress.Clear();
-            Running.Release();
+            syncLock.Running.Release();
         }
     }
 

@@ -1,5 +1,11 @@
 namespace Formation.NationalCatalog.Import;
 
+/// <summary>One sync at a time in this process (a singleton per host).</summary>
+public sealed class SyncLock
+{
+    public SemaphoreSlim Running { get; } = new(1, 1);
+}
+
 /// <summary>What the running sync is doing, for the operators' page (this node only; the run row says "en cours" to the others).</summary>
 public sealed class SyncProgress
 {

@@ -76,12 +76,32 @@ public sealed class SearchIndex : IDisposable
                 _writer.UpdateDocument(ModuleDocument.IdTerm(module.Id), ModuleDocument.From(module));
                 published.Add(module.Id.ToString("D"));
             }
-            foreach (var id in IndexedIds().Where(id => !published.Contains(id)))
+            // Source documents ("cpf:…") are rebuilt from their source, not from the catalogue.
+            foreach (var id in IndexedIds().Where(id => !id.Contains(':') && !published.Contains(id)))
                 _writer.DeleteDocuments(new Term(ModuleDocument.Id, id));
             // One segment searches fastest; later publications add small segments, merged as usual.
             _writer.ForceMerge(1);
             Publish();
             return published.Count;
+        }
+        finally { _writing.Release(); }
+    }
+
+    /// <summary>
+    /// Replaces every document of a source with the ones streamed now, in one commit: searches see the previous set
+    /// until the new one is complete. A failure while streaming leaves the previous set.
+    /// </summary>
+    public async Task<int> ReplaceSourceAsync(string source, IAsyncEnumerable<Contracts.SourceDocument> documents, CancellationToken ct = default)
+    {
+        var built = new List<Lucene.Net.Documents.Document>();
+        await foreach (var document in documents.WithCancellation(ct)) built.Add(ModuleDocument.From(document, source));
+        await _writing.WaitAsync(ct);
+        try
+        {
+            _writer.DeleteDocuments(new Term(ModuleDocument.Owner, ModuleDocument.SourceOwner(source)));
+            foreach (var document in built) _writer.AddDocument(document);
+            Publish();
+            return built.Count;
         }
         finally { _writing.Release(); }
     }
@@ -120,6 +140,7 @@ public sealed class SearchIndex : IDisposable
     private static readonly ISet<string> DisplayedFields = new HashSet<string>
     {
         ModuleDocument.Id, ModuleDocument.Owner, ModuleDocument.Slug, ModuleDocument.Title, ModuleDocument.Summary, ModuleDocument.Description,
+        ModuleDocument.ExternalUrl,
     };
 
     /// <summary>
@@ -151,10 +172,15 @@ public sealed class SearchIndex : IDisposable
             {
                 var doc = searcher.Doc(scored.Doc, DisplayedFields);
                 var (title, summary) = (doc.Get(ModuleDocument.Title), doc.Get(ModuleDocument.Summary));
+                var highlights = highlighter?.For(title, summary, doc.Get(ModuleDocument.Description))
+                    ?? new SearchHighlights(HitHighlighter.Escape(title), HitHighlighter.Escape(summary));
+                var owner = doc.Get(ModuleDocument.Owner);
+                // A source document: its id is "{source}:{key}" and its slug field holds its page URL.
+                if (owner.StartsWith('@'))
+                    return new SearchHit(Guid.Empty, "", title, summary, owner[1..], highlights)
+                        { Key = doc.Get(ModuleDocument.Id), Url = doc.Get(ModuleDocument.Slug), ExternalUrl = doc.Get(ModuleDocument.ExternalUrl) };
                 return new SearchHit(Guid.Parse(doc.Get(ModuleDocument.Id)), doc.Get(ModuleDocument.Slug), title, summary,
-                    doc.Get(ModuleDocument.Owner) == Formation.Shell.Tenancy.TenantInfo.PlatformId ? ModuleSources.Platform : ModuleSources.Portal,
-                    highlighter?.For(title, summary, doc.Get(ModuleDocument.Description))
-                        ?? new SearchHighlights(HitHighlighter.Escape(title), HitHighlighter.Escape(summary)));
+                    owner == Formation.Shell.Tenancy.TenantInfo.PlatformId ? ModuleSources.Platform : ModuleSources.Portal, highlights);
             }).ToList();
             var results = new SearchResults(facets.Total, query.Page, hits, facets.Results());
             _results.Keep(generation, key, results);

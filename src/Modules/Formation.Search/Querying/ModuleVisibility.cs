@@ -11,14 +11,24 @@ namespace Formation.Search.Querying;
 /// its own modules, plus the platform's shared modules its curation selects. Applied to hits, facet counts and
 /// highlights alike, at query time, so a curation change needs no reindexing.
 /// </summary>
-public sealed record ModuleVisibility(string TenantId, CatalogCurationDto Curation)
+/// <param name="Sources">The <see cref="Contracts.ISearchSource"/>s the portal shows (their documents are visible whole).</param>
+public sealed record ModuleVisibility(string TenantId, CatalogCurationDto Curation, IReadOnlyList<string>? Sources = null)
 {
     /// <summary>Equal for the same portal and the same curation (its lists compared by content, in any order).</summary>
     public string CacheKey => string.Join('|', TenantId, Curation.Mode,
         string.Join(',', Curation.Themes.Order(StringComparer.Ordinal)), string.Join(',', Curation.Professions.Order(StringComparer.Ordinal)),
-        string.Join(',', Curation.PickedModuleIds.Order()));
+        string.Join(',', Curation.PickedModuleIds.Order()), string.Join(',', (Sources ?? []).Order(StringComparer.Ordinal)));
 
     public Query ToQuery()
+    {
+        var modules = ModulesQuery();
+        if (Sources is not { Count: > 0 }) return modules;
+        var any = new BooleanQuery { { modules, Occur.SHOULD } };
+        foreach (var source in Sources) any.Add(new TermQuery(new Term(ModuleDocument.Owner, ModuleDocument.SourceOwner(source))), Occur.SHOULD);
+        return any;
+    }
+
+    private Query ModulesQuery()
     {
         var own = new TermQuery(new Term(ModuleDocument.Owner, TenantId));
         if (TenantId == TenantInfo.PlatformId) return own;

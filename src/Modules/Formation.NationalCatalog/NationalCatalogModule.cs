@@ -60,6 +60,6 @@ internal sealed class NationalCatalogNavigation : INavigationProvider
     public IEnumerable<MenuItem> GetItems() =>
     [
         new("Catalogue national (CPF)", "/plateforme/catalogue-national", Menus.Admin, Order: 45, Roles: [Roles.PlatformAdmin], PlatformOnly: true),
-        new("Abondements CPF", "/employeur/abondements-cpf", Menus.Admin, Order: 46, Roles: [Roles.EmployerManager]),
+        new("Abondements CPF", "/employeur/abondements-cpf", Menus.Main, Order: 65, Roles: [Roles.EmployerManager]),
     ];
 }

@@ -113,6 +113,39 @@ public sealed class LheoTests(NationalCatalogueHost host)
         }
     }
 
+    [Fact]
+    public async Task An_operator_uploads_an_lheo_file_and_a_hostile_one_is_refused()
+    {
+        await host.Factory.EnsurePlatformAsync();
+        await host.Factory.RunRecipeAsync(new Formation.Shell.Recipes.RecipeDocument
+        {
+            Name = "lheo-plateforme",
+            Steps = [TestPortal.Step(new { name = "features", tenant = Formation.Shell.Tenancy.TenantInfo.PlatformId, enable = NationalCatalogueHost.Features })],
+        });
+        var client = host.Factory.ClientFor("localhost");
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, (await client.LogInAsync("operateur@plateforme.test", TestPortal.Password)).StatusCode);
+
+        async Task<string> UploadAsync(byte[] file)
+        {
+            var page = await client.GetStringAsync("/plateforme/catalogue-national");
+            var token = System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
+            using var form = new MultipartFormDataContent
+            {
+                { new StringContent(System.Net.WebUtility.HtmlDecode(token)), "__RequestVerificationToken" },
+                { new ByteArrayContent(file), "fichier", "offre.xml" },
+            };
+            var response = await client.PostAsync("/plateforme/catalogue-national?handler=Lheo", form);
+            Assert.Equal(System.Net.HttpStatusCode.Redirect, response.StatusCode);
+            return System.Net.WebUtility.HtmlDecode(await client.GetStringAsync("/plateforme/catalogue-national"));
+        }
+
+        var imported = await UploadAsync(await File.ReadAllBytesAsync(Path.Combine(LheoFolder, "trefle_lheo_intercarif_poec.xml")));
+        Assert.Contains("Fichier LHEO importé : 1 formation(s)", imported);
+        var refused = await UploadAsync(Encoding.UTF8.GetBytes("""<?xml version="1.0"?><!DOCTYPE lheo [<!ENTITY x SYSTEM "file:///etc/passwd">]><lheo xmlns="http://lheo.gouv.fr/2.3"/>"""));
+        Assert.Contains("Import LHEO refusé", refused);
+        Assert.DoesNotContain("root:", refused);
+    }
+
     [Theory]
     [InlineData("""<?xml version="1.0"?><!DOCTYPE lheo [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><lheo xmlns="http://lheo.gouv.fr/2.3"><offres><formation numero="x"><intitule-formation>&xxe;</intitule-formation></formation></offres></lheo>""")]
     [InlineData("""<?xml version="1.0"?><!DOCTYPE lheo [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><lheo xmlns="http://lheo.gouv.fr/2.3"><offres><formation numero="x"><intitule-formation>&c;</intitule-formation></formation></offres></lheo>""")]

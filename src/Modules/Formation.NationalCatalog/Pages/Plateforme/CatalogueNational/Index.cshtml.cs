@@ -2,6 +2,7 @@ using Formation.NationalCatalog.Data;
 using Formation.NationalCatalog.Import;
 using Formation.Shell.Security;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -12,7 +13,8 @@ namespace Formation.NationalCatalog.Pages.Plateforme.CatalogueNational;
 
 /// <summary>Operators follow the syncs of the national catalogue (reports, progress) and start one.</summary>
 [Authorize(Policy = Policies.PlatformAdmin)]
-public sealed class IndexModel(NationalCatalogDbContext db, SyncProgress progress, CatalogueDownloadSync download, IServiceScopeFactory scopes, ILogger<IndexModel> logger) : PageModel
+public sealed class IndexModel(NationalCatalogDbContext db, SyncProgress progress, CatalogueDownloadSync download, IServiceScopeFactory scopes, ILogger<IndexModel> logger,
+    Lheo.LheoImport lheo) : PageModel
 {
     public List<SyncRun> Runs { get; private set; } = [];
     public (long RunId, string Phase, long Done, long Total, long Rows)? Progress { get; private set; }
@@ -27,6 +29,25 @@ public sealed class IndexModel(NationalCatalogDbContext db, SyncProgress progres
         Progress = progress.Current;
         Shown = await db.Trainings.CountAsync(t => t.Relevant && !t.Withdrawn, ct);
         Total = await db.Trainings.CountAsync(t => !t.Withdrawn, ct);
+    }
+
+    public const long MaxLheoBytes = 50L * 1024 * 1024;
+
+    /// <summary>Imports an LHEO 2.2/2.3 file (e.g. an Intercarif export) as national trainings.</summary>
+    [RequestSizeLimit(MaxLheoBytes + 1024 * 1024)]
+    [RequestFormLimits(MultipartBodyLengthLimit = MaxLheoBytes + 1024 * 1024)]
+    public async Task<IActionResult> OnPostLheoAsync(IFormFile? fichier, CancellationToken ct)
+    {
+        if (fichier is null || fichier.Length == 0) { Message = "Choisissez un fichier LHEO (XML)."; return RedirectToPage(); }
+        if (fichier.Length > MaxLheoBytes) { Message = "Le fichier LHEO dépasse 50 Mo."; return RedirectToPage(); }
+        try
+        {
+            await using var stream = fichier.OpenReadStream();
+            var result = await lheo.ImportAsync(stream, ct);
+            Message = $"Fichier LHEO importé : {result.Formations} formation(s), {result.Added} ajoutée(s), {result.Changed} modifiée(s), {result.Relevant} pertinente(s) pour l'ASE.";
+        }
+        catch (CatalogueFileException ex) { Message = "Import LHEO refusé : " + ex.Message; }
+        return RedirectToPage();
     }
 
     /// <summary>Starts a sync from the configured export URL in the background; this page shows its progress.</summary>

@@ -16,7 +16,7 @@ public sealed class AccessibilityTests(PortalFixture fixture, ITestOutputHelper 
     {
         var data = new TheoryData<string, string>();
         foreach (var portal in Portals.All)
-            foreach (var path in new[] { "/", "/connexion", "/formations", "/recherche?q=attachement", "/formations/reperer-violences-role-educateur",
+            foreach (var path in new[] { "/", "/connexion", "/formations", "/recherche?q=attachement", "/formations/reperer-violences-role-educateur", "/verifier",
                                          "/recherche?source=cpf", "/catalogue-national/01234567800012_DEES-VAE-DEMO" })
                 data.Add(portal.Key, path);
         return data;
@@ -53,6 +53,8 @@ public sealed class AccessibilityTests(PortalFixture fixture, ITestOutputHelper 
         { "editeur@plateforme.formation.test", "plateforme", "/espace-editeur" },
         { "editeur@plateforme.formation.test", "plateforme", "/espace-editeur/nouveau" },
         { "apprenant@departement.formation.test", "departement", "/besoins-de-formation" },
+        { "apprenant@departement.formation.test", "departement", "/mes-formations" },
+        { "employeur@plateforme.formation.test", "plateforme", "/mes-formations/equipe" },
         { "operateur@plateforme.formation.test", "plateforme", "/plateforme/portails" },
         { "operateur@plateforme.formation.test", "plateforme", "/plateforme/catalogue-national" },
         { "operateur@plateforme.formation.test", "plateforme", "/plateforme/catalogue-national/regles" },

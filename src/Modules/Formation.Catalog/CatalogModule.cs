@@ -36,6 +36,7 @@ public sealed class CatalogModule : FormationModule
         services.AddScoped<CatalogReader>();
         services.AddScoped<ICatalogReader>(sp => sp.GetRequiredService<CatalogReader>());
         services.AddScoped<ICatalogOverview>(sp => sp.GetRequiredService<CatalogReader>());
+        services.AddScoped<ICatalogAuthoringReader>(sp => sp.GetRequiredService<CatalogReader>());
         services.AddScoped<CatalogAuthoring>();
         services.AddScoped<Pages.EspaceEditeur.PublisherContext>();
         services.AddScoped<IRecipeStep, ModulesStep>();

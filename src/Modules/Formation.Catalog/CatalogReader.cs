@@ -7,8 +7,19 @@ using Microsoft.EntityFrameworkCore;
 namespace Formation.Catalog;
 
 /// <summary>The catalogue's read side: for other modules (<see cref="ICatalogReader"/>) and for the portal's pages (visibility applied).</summary>
-public sealed class CatalogReader(CatalogDbContext db, TenantContext tenant) : ICatalogReader, ICatalogOverview
+public sealed class CatalogReader(CatalogDbContext db, TenantContext tenant) : ICatalogReader, ICatalogOverview, ICatalogAuthoringReader
 {
+    public Task<AuthoredModule?> GetOwnAsync(Guid moduleId, CancellationToken ct = default) => OwnAsync(x => x.Id == moduleId, ct);
+    public Task<AuthoredModule?> GetOwnBySlugAsync(string slug, CancellationToken ct = default) => OwnAsync(x => x.Slug == slug, ct);
+
+    private async Task<AuthoredModule?> OwnAsync(System.Linq.Expressions.Expression<Func<TrainingModule, bool>> which, CancellationToken ct)
+    {
+        var owner = tenant.Required.Id;
+        var m = await db.Modules.AsNoTracking().Include(x => x.Versions).Where(x => x.OwnerTenantId == owner).FirstOrDefaultAsync(which, ct);
+        return m is null ? null : new AuthoredModule(m.Id, m.OwnerTenantId, m.Slug, m.PublisherId, m.PublisherName, m.Retired ? null : m.PublishedVersionId,
+            m.Versions.OrderByDescending(v => v.Number).Select(v => new ModuleVersionSummary(v.Id, v.Number, v.State.ToString(), v.Content.Title, v.Content.DurationHours)).ToList());
+    }
+
     public const string CoverRoute = "/formations/couvertures/";
 
     public async Task<PublishedModule?> GetPublishedAsync(Guid moduleId, CancellationToken ct = default)

@@ -16,13 +16,15 @@ public sealed class InsightsModule : FormationModule
         Name = "Veille des besoins",
         Description = "Les besoins de formation exprimés par les employeurs et les professionnels, avec les recherches restées sans résultat ; export CSV pour l'observatoire.",
         Category = "Pilotage",
-        Dependencies = ["Formation.Search"],
+        Dependencies = ["Formation.Search", Formation.Learning.LearningModule.Feature],
     };
 
     public override void ConfigureServices(IServiceCollection services, IConfiguration configuration)
     {
         services.AddModuleDbContext<InsightsDbContext>();
         services.AddScoped<NeedsWatch>();
+        services.AddScoped<ModuleRatings>();
+        services.AddScoped<IModuleRatingEligibility, EnrolledLearnersMayRate>();
         services.AddScoped<Formation.Shell.Recipes.IRecipeStep, Recipes.NeedsStep>();
         services.AddSingleton<INavigationProvider, InsightsNavigation>();
     }

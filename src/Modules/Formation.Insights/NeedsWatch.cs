@@ -85,7 +85,7 @@ public sealed class NeedsWatch(InsightsDbContext db, ISearchAnalytics search, Ti
     }
 
     /// <summary>Cells starting with = + - @ are read as formulas by spreadsheets: neutralise them (CSV injection).</summary>
-    private static string SafeCell(string value) => value.Length > 0 && "=+-@\t\r".Contains(value[0]) ? "'" + value : value;
+    public static string SafeCell(string value) => value.Length > 0 && "=+-@\t\r".Contains(value[0]) ? "'" + value : value;
 
     public static string UrgencyLabel(NeedUrgency urgency) => urgency switch
     {

@@ -56,6 +56,27 @@ public abstract class OperationsMigration<TContext> : ModuleMigration where TCon
 /// </summary>
 public abstract class ModelChangeMigration<TContext> : OperationsMigration<TContext> where TContext : DbContext;
 
+/// <summary>
+/// Tables added to a module's model after its first release: their CREATE TABLE and CREATE INDEX statements are taken
+/// from the script of the current model, so they match it exactly on every provider.
+/// </summary>
+public abstract class AddTablesMigration<TContext> : ModelChangeMigration<TContext> where TContext : DbContext
+{
+    protected abstract IReadOnlyList<string> Tables { get; }
+    protected override void Up(MigrationBuilder builder) { }
+
+    public override async Task UpAsync(DbContext context, CancellationToken cancellationToken)
+    {
+        var statements = context.Database.GenerateCreateScript()
+            .Split(";", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(statement => Tables.Any(table => statement.Contains($"\"{table}\"", StringComparison.Ordinal)
+                && (statement.StartsWith("CREATE TABLE", StringComparison.OrdinalIgnoreCase) ? statement.Contains($"CREATE TABLE \"{table}\"", StringComparison.Ordinal)
+                    : statement.Contains($" ON \"{table}\"", StringComparison.Ordinal))));
+        foreach (var statement in statements)
+            await context.Database.ExecuteSqlRawAsync(statement + ";", cancellationToken);
+    }
+}
+
 /// <summary>Applies pending module migrations at start, module by module in dependency order.</summary>
 public sealed class MigrationRunner(ModuleCatalog catalog, IServiceProvider services, ILogger<MigrationRunner> logger)
 {
@@ -95,10 +116,9 @@ public sealed class MigrationRunner(ModuleCatalog catalog, IServiceProvider serv
                 if (applied.Contains(key)) continue;
                 var context = (DbContext)scope.ServiceProvider.GetRequiredService(migration.ContextType);
                 await using var transaction = await database.BeginTransactionAsync(cancellationToken);
-                var inModel = migration.GetType().BaseType is { IsGenericType: true } b && b.GetGenericTypeDefinition() == typeof(ModelChangeMigration<>);
-                if (!(inModel && createdNow.Contains(migration.ContextType)))
+                if (!(DerivesFrom(migration, typeof(ModelChangeMigration<>)) && createdNow.Contains(migration.ContextType)))
                     await migration.UpAsync(context, cancellationToken);
-                if (migration.GetType().BaseType is { IsGenericType: true } c && c.GetGenericTypeDefinition() == typeof(CreateSchemaMigration<>))
+                if (DerivesFrom(migration, typeof(CreateSchemaMigration<>)))
                     createdNow.Add(migration.ContextType);
                 await using (var insert = connection.CreateCommand())
                 {
@@ -113,6 +133,13 @@ public sealed class MigrationRunner(ModuleCatalog catalog, IServiceProvider serv
                 logger.LogInformation("Migration {Module}/{Migration} applied", moduleId, migration.Id);
             }
         }
+    }
+
+    private static bool DerivesFrom(ModuleMigration migration, Type openGeneric)
+    {
+        for (var type = migration.GetType().BaseType; type is not null; type = type.BaseType)
+            if (type.IsGenericType && type.GetGenericTypeDefinition() == openGeneric) return true;
+        return false;
     }
 
     private static async Task ExecuteAsync(DbConnection connection, string sql, CancellationToken cancellationToken)

@@ -135,8 +135,10 @@ public static class ShellExtensions
         }
     }
 
+    /// <summary>Machine endpoints: JSON problem details instead of the French error pages (the xAPI LRS is one).</summary>
     public static bool IsApi(HttpContext context) =>
-        context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase);
+        context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
+        || context.Request.Path.StartsWithSegments("/xapi", StringComparison.OrdinalIgnoreCase);
 
     private static async Task WriteProblemAsync(HttpContext context, int status)
     {

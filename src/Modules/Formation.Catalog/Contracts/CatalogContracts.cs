@@ -133,3 +133,38 @@ public interface ICatalogOverview
 {
     Task<CatalogOverview> GetAsync(int newest, CancellationToken ct = default);
 }
+
+/// <summary>A version of a module as its publisher sees it in the workspace (any state).</summary>
+public sealed record ModuleVersionSummary(Guid Id, int Number, string State, string Title, decimal DurationHours);
+
+/// <summary>A module of the current portal with all its versions, for modules that attach things to versions (content packages).</summary>
+public sealed record AuthoredModule(Guid Id, string OwnerTenantId, string Slug, Guid PublisherId, string PublisherName,
+    Guid? PublishedVersionId, IReadOnlyList<ModuleVersionSummary> Versions);
+
+/// <summary>The authoring side other modules may read: a module owned by the current portal, whatever its state.</summary>
+public interface ICatalogAuthoringReader
+{
+    /// <summary>The module of the current portal, or null (another portal's module, unknown id).</summary>
+    Task<AuthoredModule?> GetOwnAsync(Guid moduleId, CancellationToken ct = default);
+    /// <summary>The module of the current portal with this slug, or null.</summary>
+    Task<AuthoredModule?> GetOwnBySlugAsync(string slug, CancellationToken ct = default);
+}
+
+/// <summary>An action another module offers on a published module's page (enrol, resume…), shown in the price box.</summary>
+/// <param name="Post">True: a form posted (with the anti-forgery token) to <paramref name="Url"/>; false: a link.</param>
+public sealed record ModulePageAction(string Label, string Url, bool Post, string? Note = null);
+
+/// <summary>Contributed by other modules (registered as scoped services); asked in registration order, the first non-null wins.</summary>
+public interface IModulePageActions
+{
+    /// <summary>The feature that must be on for the portal; null when always.</summary>
+    string? FeatureId { get; }
+    Task<ModulePageAction?> ForAsync(PublishedModule module, System.Security.Claims.ClaimsPrincipal user, CancellationToken ct = default);
+}
+
+/// <summary>A link other modules add on each module row of the publisher workspace (e.g. "Contenu").</summary>
+public sealed record ModuleWorkspaceLink(string Label, string UrlFormat, string FeatureId)
+{
+    /// <summary>The link of one module: <c>{0}</c> in <see cref="UrlFormat"/> is the module id.</summary>
+    public string UrlFor(Guid moduleId) => string.Format(System.Globalization.CultureInfo.InvariantCulture, UrlFormat, moduleId);
+}

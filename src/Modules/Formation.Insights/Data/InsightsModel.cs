@@ -24,10 +24,23 @@ public sealed class TrainingNeed : ITenantOwned
     public DateTimeOffset CreatedUtc { get; set; }
 }
 
+/// <summary>A learner's satisfaction with a module they followed ("évaluation à chaud"): one per learner and module, updatable.</summary>
+public sealed class ModuleRating : ITenantOwned
+{
+    public Guid Id { get; set; } = Guid.NewGuid();
+    public string TenantId { get; set; } = "";
+    public Guid ModuleId { get; set; }
+    public required string UserId { get; set; }
+    public int Stars { get; set; }
+    public string? Comment { get; set; }
+    public DateTimeOffset CreatedUtc { get; set; }
+}
+
 public sealed class InsightsDbContext(DbContextOptions<InsightsDbContext> options, ShellDatabase database, TenantContext tenant)
     : FormationDbContext<InsightsDbContext>(options, database, tenant)
 {
     public DbSet<TrainingNeed> Needs => Set<TrainingNeed>();
+    public DbSet<ModuleRating> Ratings => Set<ModuleRating>();
 
     protected override void ConfigureModel(ModelBuilder modelBuilder)
     {
@@ -40,5 +53,11 @@ public sealed class InsightsDbContext(DbContextOptions<InsightsDbContext> option
         need.Property(n => n.SubmittedAs).HasMaxLength(16);
         need.Property(n => n.Urgency).HasConversion<string>().HasMaxLength(20);
         need.HasIndex(n => new { n.TenantId, n.CreatedUtc });
+
+        var rating = modelBuilder.Entity<ModuleRating>();
+        rating.ToTable("insights_module_rating");
+        rating.Property(r => r.UserId).HasMaxLength(64);
+        rating.Property(r => r.Comment).HasMaxLength(2000);
+        rating.HasIndex(r => new { r.TenantId, r.ModuleId, r.UserId }).IsUnique();
     }
 }

@@ -2,6 +2,7 @@ using Lucene.Net.Analysis;
 using Lucene.Net.Analysis.Core;
 using Lucene.Net.Analysis.Fr;
 using Lucene.Net.Analysis.Miscellaneous;
+using Lucene.Net.Analysis.Shingle;
 using Lucene.Net.Analysis.Standard;
 using Lucene.Net.Analysis.TokenAttributes;
 using Lucene.Net.Analysis.Util;
@@ -29,6 +30,20 @@ public static class FrenchText
 
     /// <summary>Stems without stop words: what the text fields are indexed and searched with.</summary>
     public static readonly Analyzer Stemmed = new FieldAnalyzer(tokenizer => new FrenchLightStemFilter(new StopFilter(Version, PlainFilters(tokenizer), StopWords)));
+
+    /// <summary>
+    /// Pairs of consecutive stems ("information preocupant"), and only pairs: a phrase of two words is then one term to
+    /// look up rather than two terms' positions to compare, several times faster on common words.
+    /// </summary>
+    public static readonly Analyzer Pairs = new FieldAnalyzer(tokenizer =>
+    {
+        var pairs = new ShingleFilter(new FrenchLightStemFilter(new StopFilter(Version, PlainFilters(tokenizer), StopWords)), 2, 2);
+        pairs.SetOutputUnigrams(false);
+        return pairs;
+    });
+
+    /// <summary>The term of <see cref="Pairs"/> for two consecutive stems.</summary>
+    public static string Pair(string first, string second) => first + " " + second;
 
     /// <summary>
     /// An analyzer that keeps the values of a multi-valued field apart (a position gap), so that a phrase never runs

@@ -16,16 +16,21 @@ public static partial class ModuleDocument
     public const string Slug = "slug";
     /// <summary>A source document's link outside the platform (stored).</summary>
     public const string ExternalUrl = "external";
-    // Stored for display and highlights.
+    /// <summary>Stored for display and highlights; indexed (stemmed) too, to rank the best matches by their title.</summary>
     public const string Title = "title";
+    // Stored for display and highlights.
     public const string Summary = "summary";
     public const string Description = "description";
     /// <summary>
     /// Every text of the module (title, summary, description, objectives, outline, themes, professions, publisher),
-    /// stemmed, one value per part: what words are searched in. One field instead of one per part: a word's documents
-    /// are read once, not eight times. The title is indexed on its own as well (<see cref="Title"/>), to weigh most.
+    /// stemmed, one value per part, where words are searched. One field rather than one per part: a word's documents are
+    /// read once, with no disjunction over eight fields (which cost several times a term's own reading). The parts
+    /// that weigh more are added more than once (<see cref="Weights"/>): a word found in the title counts as found three
+    /// times, and BM25 rewards it, with diminishing returns, as it did a title match.
     /// </summary>
     public const string Text = "text";
+    /// <summary>The same parts as <see cref="Text"/>, as pairs of consecutive stems (<see cref="Analysis.FrenchText.Pairs"/>), for phrases.</summary>
+    public const string Pairs = "pairs";
     /// <summary>All the text again, unstemmed and without positions, for typo-tolerant matching.</summary>
     public const string Plain = "plain";
     // Numeric doc values for sorting.
@@ -33,11 +38,11 @@ public static partial class ModuleDocument
     public const string DurationMinutes = "duration";
     public const string IndividualPrice = "price";
 
-    /// <summary>A word found in the title counts this much more than elsewhere.</summary>
-    public const float TitleBoost = 3f;
+    /// <summary>A title match adds this many times its score when the best matches are ranked again.</summary>
+    public const double TitleBoost = 3;
 
-    /// <summary>Fields a word is searched in, with their weight (the best one counts, plus a little of the other).</summary>
-    public static readonly IReadOnlyList<(string Field, float Boost)> SearchedFields = [(Text, 1f), (Title, TitleBoost)];
+    /// <summary>How many times each part goes into <see cref="Text"/>: title 3, summary and themes 2, the rest once.</summary>
+    public static readonly IReadOnlyList<int> Weights = [3, 2, 1, 1, 1, 2, 1, 1];
 
     private static readonly FieldType PlainType = new()
     {
@@ -102,7 +107,12 @@ public static partial class ModuleDocument
             new NumericDocValuesField(DurationMinutes, (long)Math.Round(module.DurationHours * 60)),
             new NumericDocValuesField(IndividualPrice, module.Prices.IndividualCents),
         };
-        foreach (var text in texts.Where(t => t.Length > 0)) document.Add(new TextField(Text, text, Field.Store.NO));
+        for (var part = 0; part < texts.Length; part++)
+            for (var copy = 0; copy < Weights[part] && texts[part].Length > 0; copy++)
+            {
+                document.Add(new TextField(Text, texts[part], Field.Store.NO));
+                document.Add(new TextField(Pairs, texts[part], Field.Store.NO));
+            }
         foreach (var facet in SearchFacets.All)
             foreach (var value in facet.ValuesOf(module).Distinct())
             {

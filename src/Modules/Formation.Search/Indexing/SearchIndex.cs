@@ -42,7 +42,10 @@ public sealed class SearchIndex : IDisposable
         catch (IOException ex) { throw new LockObtainFailedException($"The search index {folder} is open in another process.", ex); }
         _directory = FSDirectory.Open(new DirectoryInfo(folder));
         IsNew = !DirectoryReader.IndexExists(_directory);
-        var analyzer = new PerFieldAnalyzerWrapper(FrenchText.Stemmed, new Dictionary<string, Lucene.Net.Analysis.Analyzer> { [ModuleDocument.Plain] = FrenchText.Plain });
+        var analyzer = new PerFieldAnalyzerWrapper(FrenchText.Stemmed, new Dictionary<string, Lucene.Net.Analysis.Analyzer>
+        {
+            [ModuleDocument.Plain] = FrenchText.Plain, [ModuleDocument.Pairs] = FrenchText.Pairs,
+        });
         _writer = new IndexWriter(_directory, new IndexWriterConfig(FrenchText.Version, analyzer) { Similarity = Similarity });
         _searchers = new SearcherManager(_writer, applyAllDeletes: true, new WarmingSearcherFactory(_visibilityFilters));
     }
@@ -160,15 +163,11 @@ public sealed class SearchIndex : IDisposable
         var searcher = _searchers.Acquire();
         try
         {
-            var (top, facets) = Pass(searcher, text.Query, visible, query);
-            var tolerant = false;
-            if (facets.Total < TypoToleranceBelow && text.Tolerant is { } typos)
-            {
-                (top, facets) = Pass(searcher, typos, visible, query);
-                tolerant = true;
-            }
+            var (top, facets) = Pass(searcher, text, tolerant: false, visible, query);
+            var tolerant = facets.Total < TypoToleranceBelow && text.Tolerant is not null;
+            if (tolerant) (top, facets) = Pass(searcher, text, tolerant: true, visible, query);
             var highlighter = text.IsEmpty ? null : new HitHighlighter(text, searcher.IndexReader, tolerant);
-            var hits = top.ScoreDocs.Skip((query.Page - 1) * SearchQuery.PageSize).Select(scored =>
+            var hits = top.ScoreDocs.Skip((query.Page - 1) * SearchQuery.PageSize).Take(SearchQuery.PageSize).Select(scored =>
             {
                 var doc = searcher.Doc(scored.Doc, DisplayedFields);
                 var (title, summary) = (doc.Get(ModuleDocument.Title), doc.Get(ModuleDocument.Summary));
@@ -193,31 +192,76 @@ public sealed class SearchIndex : IDisposable
         finally { _searchers.Release(searcher); }
     }
 
+    /// <summary>By relevance, the best matches this many at least are ranked again by their title.</summary>
+    public const int TitleRescoreDepth = 100;
+
     /// <summary>
     /// One pass over the documents the text matches and the portal shows: facet counts, total and the top of the
-    /// requested page together (the documents failing a facet filter only count for the facets).
+    /// requested page together (the documents failing a facet filter only count for the facets). By relevance, the
+    /// best <see cref="TitleRescoreDepth"/> are then ranked again with their title's match added (three times): the
+    /// searched text gives the title more weight already, and this sets a short, exact title above a longer one.
     /// </summary>
-    public static (TopDocs Top, FacetCounter Facets) Pass(IndexSearcher searcher, Query text, Filter visible, SearchQuery query)
+    public static (TopDocs Top, FacetCounter Facets) Pass(IndexSearcher searcher, TextQuery textQuery, bool tolerant, Filter visible, SearchQuery query)
     {
+        var text = tolerant ? textQuery.Tolerant ?? textQuery.Query : textQuery.Query;
+        var sort = SortOf(query.Sort, textQuery.IsEmpty);
         var size = query.Page * SearchQuery.PageSize;
-        var sort = SortOf(query.Sort, text is MatchAllDocsQuery);
+        if (sort == Sort.RELEVANCE) size = Math.Max(size, TitleRescoreDepth);
         // Not in order: the collectors then also accept the faster out-of-order scorers.
         ITopDocsCollector top = sort == Sort.RELEVANCE
             ? TopScoreDocCollector.Create(size, docsScoredInOrder: false)
             : TopFieldCollector.Create(sort, size, fillFields: false, trackDocScores: false, trackMaxScore: false, docsScoredInOrder: false);
         var facets = new FacetCounter(query, top);
         searcher.Search(text, visible, facets);
-        return (top.GetTopDocs(), facets);
+        var found = top.GetTopDocs();
+        if (sort == Sort.RELEVANCE && found.ScoreDocs.Length > 1)
+            RankByTitle(searcher, found.ScoreDocs, textQuery.Titles);
+        return (found, facets);
     }
 
-    /// <summary>Relevance by default (newest first when there is no text to rank by); ties keep relevance order.</summary>
-    private static Sort SortOf(SearchSort sort, bool noText) => (sort == SearchSort.Relevance && noText ? SearchSort.Newest : sort) switch
+    /// <summary>
+    /// Adds <see cref="ModuleDocument.TitleBoost"/> times the title's score to each hit's, then sorts them again (ties in
+    /// document order). Lucene's QueryRescorer does the same but fails on a segment the query matches nothing in.
+    /// </summary>
+    private static void RankByTitle(IndexSearcher searcher, ScoreDoc[] hits, Query titles)
     {
-        SearchSort.Newest => new Sort(new SortField(ModuleDocument.Published, SortFieldType.INT64, reverse: true), SortField.FIELD_SCORE),
-        SearchSort.Duration => new Sort(new SortField(ModuleDocument.DurationMinutes, SortFieldType.INT64), SortField.FIELD_SCORE),
-        SearchSort.Price => new Sort(new SortField(ModuleDocument.IndividualPrice, SortFieldType.INT64), SortField.FIELD_SCORE),
-        _ => Sort.RELEVANCE,
-    };
+        var weight = searcher.CreateNormalizedWeight(titles);
+        var leaves = searcher.IndexReader.Leaves;
+        var byDoc = hits.OrderBy(h => h.Doc).ToArray();
+        var (leaf, scorer) = (-1, (Scorer?)null);
+        foreach (var hit in byDoc)
+        {
+            var current = ReaderUtil.SubIndex(hit.Doc, leaves);
+            if (current != leaf)
+            {
+                leaf = current;
+                scorer = weight.GetScorer(leaves[leaf], leaves[leaf].AtomicReader.LiveDocs);
+            }
+            if (scorer is null) continue;
+            var target = hit.Doc - leaves[leaf].DocBase;
+            var at = scorer.DocID < target ? scorer.Advance(target) : scorer.DocID;
+            if (at == target) hit.Score += (float)(ModuleDocument.TitleBoost * scorer.GetScore());
+        }
+        Array.Sort(hits, (a, b) => b.Score.CompareTo(a.Score) is var order && order != 0 ? order : a.Doc.CompareTo(b.Doc));
+    }
+
+    private static readonly string[] SortedFields = [ModuleDocument.Published, ModuleDocument.DurationMinutes, ModuleDocument.IndividualPrice];
+
+    /// <summary>Relevance by default (newest first when there is no text to rank by); ties keep relevance order.</summary>
+    private static Sort SortOf(SearchSort sort, bool noText)
+    {
+        // Without text every score is the same: no tie-break by relevance to compute for each document.
+        Sort By(string field, bool reverse = false) => noText
+            ? new Sort(SortValues.Field(field, reverse))
+            : new Sort(SortValues.Field(field, reverse), SortField.FIELD_SCORE);
+        return (sort == SearchSort.Relevance && noText ? SearchSort.Newest : sort) switch
+        {
+            SearchSort.Newest => By(ModuleDocument.Published, reverse: true),
+            SearchSort.Duration => By(ModuleDocument.DurationMinutes),
+            SearchSort.Price => By(ModuleDocument.IndividualPrice),
+            _ => Sort.RELEVANCE,
+        };
+    }
 
     public void Dispose()
     {
@@ -229,14 +273,18 @@ public sealed class SearchIndex : IDisposable
     }
 
     /// <summary>
-    /// BM25 searchers, warmed before searches see them: each new segment's facet values are read, and the portals'
-    /// visibility filters computed, here (at startup and after a change) rather than by the first search.
+    /// BM25 searchers, warmed before searches see them: each new segment's facet values and sort values are read, and
+    /// the portals' visibility filters computed, here (at startup and after a change) rather than by the first search.
     /// </summary>
     private sealed class WarmingSearcherFactory(VisibilityFilters visibilityFilters) : SearcherFactory
     {
         public override IndexSearcher NewSearcher(IndexReader reader)
         {
-            foreach (var leaf in reader.Leaves) SegmentFacets.Of(leaf.AtomicReader);
+            foreach (var leaf in reader.Leaves)
+            {
+                SegmentFacets.Of(leaf.AtomicReader);
+                foreach (var field in SortedFields) SortValues.Of(leaf.AtomicReader, field);
+            }
             visibilityFilters.Warm(reader);
             return new IndexSearcher(reader) { Similarity = Similarity };
         }

@@ -8,8 +8,12 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Formation.Catalog.Pages.EspaceEditeur;
 
 [Authorize(Policy = CatalogModule.PublisherPolicy)]
-public sealed class EspaceEditeurModel(CatalogAuthoring authoring, PublisherContext publisher, Formation.Shell.Modules.FeatureService features, Formation.Shell.Tenancy.TenantContext tenant) : PageModel
+public sealed class EspaceEditeurModel(CatalogAuthoring authoring, PublisherContext publisher, Formation.Shell.Modules.FeatureService features, Formation.Shell.Tenancy.TenantContext tenant,
+    IEnumerable<Formation.Catalog.Contracts.ModuleWorkspaceLink> workspaceLinks) : PageModel
 {
+    /// <summary>Links other modules add on each row (content packages…), when their feature is on for this portal.</summary>
+    public IReadOnlyList<Formation.Catalog.Contracts.ModuleWorkspaceLink> Links => workspaceLinks.Where(l => features.IsEnabled(tenant.Required, l.FeatureId)).ToList();
+
     /// <summary>The review module, when on for this portal, shows each module's review status.</summary>
     public bool ReviewEnabled => features.IsEnabled(tenant.Required, "Formation.Review");
 

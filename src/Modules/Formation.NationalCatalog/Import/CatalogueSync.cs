@@ -118,9 +118,9 @@ public sealed class CatalogueSync(
                 {
                     builder.Accept(row);
                     if ((builder.RowsRead & 4095) == 0) progress.Set(run.Id, "Lecture", before + input.Position, totalBytes, builder.RowsRead);
-                    // Each row leaves short-lived strings behind; the server GC lets them pile up to hundreds of MB
-                    // before collecting. Collecting the young generations every 32,768 rows (a few ms each) keeps the
-                    // sync's peak memory near what it really holds.
+                    // Each row leaves short-lived strings behind, which the server GC lets pile up; collecting the young
+                    // generations every 32,768 rows (a few ms each) bounds them. The peak still depends on the GC mode:
+                    // see docs/benchmarks.md (the workstation GC keeps the command-line sync under 300 MB).
                     if ((builder.RowsRead & 32767) == 0) GC.Collect(1, GCCollectionMode.Forced, blocking: true);
                 }, ct);
                 doneBytes += length;

@@ -16,7 +16,8 @@ public sealed class AccessibilityTests(PortalFixture fixture, ITestOutputHelper 
     {
         var data = new TheoryData<string, string>();
         foreach (var portal in Portals.All)
-            foreach (var path in new[] { "/", "/connexion", "/formations", "/recherche?q=attachement", "/formations/reperer-violences-role-educateur", "/verifier",
+            foreach (var path in new[] { "/", "/connexion", "/formations", "/recherche?q=attachement", "/formations/reperer-violences-role-educateur",
+                                         "/actualites", "/ressources", "/actualites/loi-7-fevrier-2022-ce-qui-change", "/bonnes-pratiques/reseau-pairs-aidants-sortie-ase", "/verifier",
                                          "/recherche?source=cpf", "/catalogue-national/01234567800012_DEES-VAE-DEMO" })
                 data.Add(portal.Key, path);
         return data;
@@ -60,6 +61,14 @@ public sealed class AccessibilityTests(PortalFixture fixture, ITestOutputHelper 
         { "operateur@plateforme.formation.test", "plateforme", "/plateforme/catalogue-national/regles" },
         { "employeur@departement.formation.test", "departement", "/employeur/abondements-cpf" },
         { "employeur@departement.formation.test", "departement", "/employeur/abondements-cpf/nouveau?formation=45678912300018_IP-DISTANCE-DEMO" },
+        { "admin@federation.formation.test", "federation", "/admin/contenus" },
+        { "admin@departement.formation.test", "departement", "/admin/contenus/edition?type=Resource" },
+        { "admin@departement.formation.test", "departement", "/admin/medias" },
+        { "admin@departement.formation.test", "departement", "/admin/menu" },
+        { "admin@federation.formation.test", "federation", "/admin/accueil" },
+        { "admin@departement.formation.test", "departement", "/admin/moderation" },
+        { "apprenant@federation.formation.test", "federation", "/bonnes-pratiques/proposer" },
+        { "apprenant@departement.formation.test", "departement", "/bonnes-pratiques/mes-propositions" },
     };
 
     [Theory]

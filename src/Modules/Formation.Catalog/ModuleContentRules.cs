@@ -2,17 +2,12 @@ using System.Text.RegularExpressions;
 using Formation.Catalog.Contracts;
 using Formation.Catalog.Data;
 using Formation.Shell.Validation;
-using Ganss.Xss;
-using Markdig;
 
 namespace Formation.Catalog;
 
 /// <summary>What a module's content must satisfy, wherever it comes from (workspace form, recipe, later imports).</summary>
 public static partial class ModuleContentRules
 {
-    private static readonly MarkdownPipeline Markdown = new MarkdownPipelineBuilder().DisableHtml().UseAutoLinks().UseEmphasisExtras().Build();
-    private static readonly HtmlSanitizer Sanitizer = CreateSanitizer();
-
     [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]
     public static partial Regex SlugPattern();
 
@@ -20,7 +15,7 @@ public static partial class ModuleContentRules
     private static partial Regex CertificationPattern();
 
     /// <summary>Markdown → HTML without raw HTML, then sanitised again (defence in depth).</summary>
-    public static string RenderDescription(string markdown) => Sanitizer.Sanitize(Markdig.Markdown.ToHtml(markdown ?? "", Markdown));
+    public static string RenderDescription(string markdown) => Formation.Shell.Text.SafeMarkdown.RenderBasic(markdown);
 
     public static string Slugify(string title)
     {
@@ -68,18 +63,4 @@ public static partial class ModuleContentRules
     }
 
     private static List<string> Clean(List<string>? items) => (items ?? []).Select(i => i.Trim()).Where(i => i.Length > 0).Take(30).ToList();
-
-    private static HtmlSanitizer CreateSanitizer()
-    {
-        var sanitizer = new HtmlSanitizer { KeepChildNodes = true };
-        sanitizer.AllowedTags.Clear();
-        foreach (var tag in new[] { "p", "br", "strong", "em", "ul", "ol", "li", "a", "h3", "h4", "blockquote", "code", "del" }) sanitizer.AllowedTags.Add(tag);
-        sanitizer.AllowedAttributes.Clear();
-        sanitizer.AllowedAttributes.Add("href");
-        sanitizer.AllowedSchemes.Clear();
-        sanitizer.AllowedSchemes.Add("https");
-        sanitizer.AllowedSchemes.Add("http");
-        sanitizer.AllowedSchemes.Add("mailto");
-        return sanitizer;
-    }
 }

@@ -46,6 +46,7 @@ public sealed class LearningModule : FormationModule
         services.AddScoped<LearningPeople>();
         services.AddScoped<Enrolments>();
         services.AddScoped<IEnrolments>(sp => sp.GetRequiredService<Enrolments>());
+        services.AddScoped<ILearnerProgress, LearnerProgress>();
         services.AddScoped<IRetiredModuleAccess>(sp => sp.GetRequiredService<Enrolments>());
         services.AddScoped<Cmi5Launcher>();
         services.AddScoped<CertificateIssuer>();
@@ -62,6 +63,7 @@ public sealed class LearningModule : FormationModule
 
     public override void MapEndpoints(IEndpointRouteBuilder endpoints)
     {
+        ConformanceApi.Map(endpoints, endpoints.ServiceProvider.GetRequiredService<IConfiguration>());
         endpoints.MapGet(ContentPackages.ContentRoute + "/{packageId:guid}/{**path}", ContentEndpoint.ServeAsync).ExcludeFromDescription();
 
         // cmi5 8.2: POST only, 200 with JSON whatever happens; the token is handed out once.

@@ -34,6 +34,8 @@ public sealed class LrsModule : FormationModule
         services.AddScoped<StatementStore>();
         services.AddScoped<DocumentStore>();
         services.AddScoped<XapiEndpoint>();
+        services.AddSingleton<IngestQueue>();
+        services.AddHostedService(sp => sp.GetRequiredService<IngestQueue>());
         services.AddScoped<ILrsStatementWriter, LrsStatementWriter>();
         services.AddScoped<ILrsStatementReader, LrsStatementReader>();
         services.AddScoped<ILrsDocuments, LrsDocuments>();

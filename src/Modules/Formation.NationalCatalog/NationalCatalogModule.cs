@@ -40,7 +40,8 @@ public sealed class NationalCatalogModule : FormationModule
         services.AddScoped<LheoExport>();
         services.AddScoped<LheoImport>();
         services.AddScoped<TopUpIntentions>();
-        services.AddScoped<Formation.Search.Contracts.ISearchSource, NationalSearchSource>();
+        services.AddScoped<Formation.Shell.Search.ISearchableSource, NationalSearchSource>();
+        services.AddSingleton(new Formation.Shell.Search.SearchableSourceFeature(Formation.Search.Indexing.SearchFacets.NationalSource, Feature));
         services.AddHttpClient(CatalogueDownloadSync.HttpClientName, client =>
         {
             client.Timeout = Timeout.InfiniteTimeSpan; // the download has its own overall timeout

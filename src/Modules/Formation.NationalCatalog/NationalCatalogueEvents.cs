@@ -10,6 +10,6 @@ public sealed class NationalCatalogueEvents(DomainEvents events, TimeProvider ti
     {
         await events.RaiseAsync(new NationalCatalogueChanged(time.GetUtcNow()), ct);
         // The search re-reads the shown trainings (see NationalSearchSource).
-        await events.RaiseAsync(new Formation.Search.Contracts.SearchSourceChanged(Formation.Search.Indexing.SearchFacets.NationalSource), ct);
+        await events.RaiseAsync(new Formation.Shell.Search.SearchableSourceReplaced(Formation.Search.Indexing.SearchFacets.NationalSource), ct);
     }
 }

@@ -88,12 +88,6 @@ public static class ReviewDefinition
     {
         Approve => "Approuver", Changes => "Demander des modifications", Reject => "Refuser", _ => decision ?? "",
     };
-
-    public static string StateLabel(string state) => state switch
-    {
-        Submitted => "Soumis", InReview => "En relecture", LeadReview => "Arbitrage", ChangesRequested => "Modifications demandées",
-        Approved => "Approuvé", Published => "Publié", Rejected => "Refusé", ReReviewDue => "Nouvelle relecture périodique", Retired => "Retiré", _ => state,
-    };
 }
 
 /// <summary>While experts decide, the submitted version cannot change under them; it opens again when changes are requested.</summary>

@@ -14,14 +14,16 @@ namespace Formation.Search;
 /// shows (its curation), searches, and counts searches that found nothing.
 /// </summary>
 public sealed class ModuleSearch(SearchIndex index, ICatalogReader catalog, TenantContext tenant, SearchDbContext db, TimeProvider time, ILogger<ModuleSearch> logger,
-    IEnumerable<Contracts.ISearchSource> sources)
+    Formation.Shell.Modules.FeatureService features, IEnumerable<Formation.Shell.Search.SearchableSourceFeature> documentFeatures)
 {
     /// <exception cref="Formation.Shell.Validation.ValidationFailedException">The text cannot be searched (French message).</exception>
     public async Task<SearchResults> SearchAsync(SearchQuery query, CancellationToken ct = default)
     {
         var portal = tenant.Required.Id;
-        var shown = sources.Where(s => s.IsShownOn(tenant.Required)).Select(s => s.Name).ToList();
-        var visibility = new ModuleVisibility(portal, await catalog.GetCurationAsync(portal, ct), shown);
+        // Other modules' documents (resources…) when their feature is on here, as they stand at this moment.
+        var enabled = documentFeatures.Select(f => f.FeatureId).Distinct().Where(f => features.IsEnabled(tenant.Required, f)).ToList();
+        var documents = enabled.Count == 0 ? null : new DocumentScope(enabled, index.Windows.EpochAt(time.GetUtcNow()));
+        var visibility = new ModuleVisibility(portal, await catalog.GetCurationAsync(portal, ct), documents);
         var results = index.Search(query, visibility);
         // Only unfiltered searches tell of a need: with filters, nothing found may just mean "not in that format".
         if (results.Total == 0 && query.Filters.Count == 0 && FrenchText.Normalise(query.Text) is { Length: > 0 } text)

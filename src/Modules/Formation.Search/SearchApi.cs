@@ -35,15 +35,13 @@ public sealed record SearchResponse(int Total, IReadOnlyList<SearchHitDto> Hits,
 {
     public static SearchResponse From(SearchResults results, PathString pathBase) => new(
         results.Total,
-        results.Hits.Select(h => h.IsModule
-            ? new SearchHitDto(h.Id.ToString("D"), h.Title, h.Summary, h.Source, pathBase + "/formations/" + h.Slug, h.Highlights)
-            : new SearchHitDto(h.Key!, h.Title, h.Summary, h.Source, pathBase + h.Url, h.Highlights) { ExternalUrl = h.ExternalUrl }).ToList(),
+        results.Hits.Select(h => new SearchHitDto(h.Id, h.Title, h.Summary, h.Source, pathBase + h.Path, h.Highlights) { ExternalUrl = h.ExternalUrl }).ToList(),
         results.Facets.ToDictionary(f => f.Facet.Name, f => (IReadOnlyList<FacetValueDto>)f.Values.Select(v => new FacetValueDto(v.Value, v.Label, v.Count)).ToList()));
 }
 
 /// <summary>
-/// A found training: a module (<c>id</c> its id) or a national training (<c>id</c> "cpf:{numero_formation}",
-/// <c>externalUrl</c> its Mon Compte Formation link). <c>highlights</c> hold HTML-escaped text with the matched words in &lt;mark&gt;.
+/// A found training or document: a module (<c>id</c> its id), a national training (<c>id</c> "cpf:{numero_formation}",
+/// <c>externalUrl</c> its Mon Compte Formation link) or a resource (<c>id</c> "ressources:{id}"). <c>highlights</c> hold HTML-escaped text with the matched words in &lt;mark&gt;.
 /// </summary>
 public sealed record SearchHitDto(string Id, string Title, string Summary, string Source, string Url, SearchHighlights Highlights)
 {

@@ -38,7 +38,8 @@ public sealed class SearchModule : FormationModule
         services.AddSingleton<CatalogOverviewCache>();
         services.AddScoped<IDomainEventHandler<ModulePublished>, SearchIndexMaintenance>();
         services.AddScoped<IDomainEventHandler<ModuleUnpublished>, SearchIndexMaintenance>();
-        services.AddScoped<IDomainEventHandler<Contracts.SearchSourceChanged>, SearchSourceMaintenance>();
+        services.AddScoped<IDomainEventHandler<Formation.Shell.Search.SearchableDocumentChanged>, DocumentIndexMaintenance>();
+        services.AddScoped<IDomainEventHandler<Formation.Shell.Search.SearchableSourceReplaced>, SourceIndexMaintenance>();
         services.AddHostedService<SearchIndexStartup>();
         services.AddSingleton<IHostVerb, SearchVerb>();
         services.AddSingleton<INavigationProvider, SearchNavigation>();

@@ -23,7 +23,12 @@ public sealed class PortalFixture : IAsyncLifetime
 
     public string DataPath { get; } = Path.Combine(Path.GetTempPath(), "formation-e2e-" + Guid.NewGuid().ToString("N"));
     public int Port { get; private set; }
+    /// <summary>The local Stripe-compatible server the host's Stripe client talks to (Stripe:ApiBase).</summary>
+    public Formation.Tests.Support.StripeTestServer Stripe { get; private set; } = null!;
     public IBrowser Browser => _browser ?? throw new InvalidOperationException("The browser is not started.");
+    /// <summary>The host's clock (see <see cref="ShiftedClock"/>).</summary>
+    public ShiftedClock Clock => _factory?.Clock ?? throw new InvalidOperationException("The host is not started.");
+    public IServiceProvider Services => _factory?.Services ?? throw new InvalidOperationException("The host is not started.");
 
     /// <summary>Address of a path on a host name (a portal's or any other), on the test server's port.</summary>
     public string Url(string host, string path = "/") => $"http://{host}:{Port}{path}";
@@ -37,7 +42,8 @@ public sealed class PortalFixture : IAsyncLifetime
         Directory.CreateDirectory(DataPath);
         try
         {
-            _factory = new FormationAppFactory(DataPath);
+            Stripe = await Formation.Tests.Support.StripeTestServer.StartAsync();
+            _factory = new FormationAppFactory(DataPath, Stripe.Settings());
             // StartServer blocks until the entry point has migrated, applied the demo recipe and started Kestrel.
             Port = await Task.Run(_factory.Start);
 
@@ -65,6 +71,7 @@ public sealed class PortalFixture : IAsyncLifetime
         _playwright = null;
         if (_factory is not null) await _factory.DisposeAsync();
         _factory = null;
+        if (Stripe is not null) await Stripe.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try
         {

@@ -248,6 +248,36 @@ public sealed partial class Cmi5LaunchTests(FormationFactory factory) : IAsyncLi
     }
 
     [Fact]
+    public async Task A_waived_AU_counts_as_satisfied_and_is_recorded_once()
+    {
+        var (learner, enrolmentId) = await EnrolAsync();
+        var lesson = await LaunchAsync(learner, enrolmentId);
+        var anonymous = factory.ClientFor(_portal.Host);
+        var au = Au(await FetchTokenAsync(anonymous, lesson));
+        var (_, session) = await LaunchDataAsync(au, lesson);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(au, Statement(lesson, session, "initialized"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(au, Statement(lesson, session, "completed", new JsonObject { ["completion"] = true, ["duration"] = "PT1M" }, moveOn: true))).StatusCode);
+        // The AU cannot waive itself.
+        var self = Statement(lesson, session, "waived");
+        self["verb"]!["id"] = "https://w3id.org/xapi/adl/verbs/waived";
+        Assert.Equal(HttpStatusCode.Forbidden, (await PostAsync(au, self)).StatusCode);
+
+        await factory.InTenantAsync(_portal.Id, async sp =>
+        {
+            var launcher = sp.GetRequiredService<Formation.Learning.Launch.Cmi5Launcher>();
+            var urls = new Formation.Learning.Launch.PortalUrls($"http://{_portal.Host}");
+            await launcher.WaiveAsync(Guid.Parse(enrolmentId), "https://formation.example/cours/reperer-un-danger/quiz", "Acquis reconnus", urls, default);
+            await launcher.WaiveAsync(Guid.Parse(enrolmentId), "https://formation.example/cours/reperer-un-danger/quiz", "Acquis reconnus", urls, default);
+            return 0;
+        });
+        await WorkflowTestSupport.WaitForAsync(async () => (await learner.GetStringAsync($"/mes-formations/{enrolmentId}")).Contains("Formation terminée"), what: "completion by waiver");
+        var lrs = await factory.InTenantAsync(_portal.Id, sp => sp.GetRequiredService<Formation.Lrs.Contracts.ILrsStatementReader>().ForRegistrationAsync(Guid.Parse(lesson.Registration)));
+        var waived = Assert.Single(lrs, s => s.VerbId == "https://w3id.org/xapi/adl/verbs/waived");
+        Assert.Contains("Acquis reconnus", waived.Json);
+        Assert.Equal(true, waived.Success);
+    }
+
+    [Fact]
     public async Task Self_enrolment_is_for_free_modules_only()
     {
         var learner = factory.ClientFor(_portal.Host);

@@ -69,9 +69,14 @@ public abstract class AddTablesMigration<TContext> : ModelChangeMigration<TConte
     {
         var statements = context.Database.GenerateCreateScript()
             .Split(";", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Where(statement => Tables.Any(table => statement.Contains($"\"{table}\"", StringComparison.Ordinal)
-                && (statement.StartsWith("CREATE TABLE", StringComparison.OrdinalIgnoreCase) ? statement.Contains($"CREATE TABLE \"{table}\"", StringComparison.Ordinal)
-                    : statement.Contains($" ON \"{table}\"", StringComparison.Ordinal))));
+            // Npgsql quotes only identifiers that need it (lowercase table names come unquoted), SQLite quotes all.
+            .Where(statement => Tables.Any(table =>
+            {
+                var unquoted = statement.Replace("\"", "", StringComparison.Ordinal);
+                return statement.StartsWith("CREATE TABLE", StringComparison.OrdinalIgnoreCase)
+                    ? unquoted.Contains($"CREATE TABLE {table} (", StringComparison.Ordinal)
+                    : unquoted.Contains($" ON {table} (", StringComparison.Ordinal);
+            }));
         foreach (var statement in statements)
             await context.Database.ExecuteSqlRawAsync(statement + ";", cancellationToken);
     }

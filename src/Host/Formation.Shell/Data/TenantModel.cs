@@ -25,8 +25,15 @@ public static class ShellConventions
     {
         if (database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite")
             builder.Properties<DateTimeOffset>().HaveConversion<Microsoft.EntityFrameworkCore.Storage.ValueConversion.DateTimeOffsetToBinaryConverter>();
+        else
+            // PostgreSQL's timestamptz takes UTC only: a time given with its offset (a recipe's "+02:00") is the same instant in UTC.
+            builder.Properties<DateTimeOffset>().HaveConversion<UtcDateTimeOffsetConverter>();
     }
 }
+
+/// <summary>Writes every DateTimeOffset as the same instant in UTC.</summary>
+public sealed class UtcDateTimeOffsetConverter() : Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<DateTimeOffset, DateTimeOffset>(
+    value => value.ToUniversalTime(), value => value);
 
 /// <summary>Tenant isolation shared by every module DbContext.</summary>
 public static class TenantModel

@@ -41,6 +41,7 @@ public static class ShellExtensions
         services.AddHostedService(sp => sp.GetRequiredService<Formation.Shell.Events.OutboxDispatcher>());
         services.AddSingleton<RecipeRunner>();
         services.AddSingleton<NavigationService>();
+        services.AddSingleton<ZoneService>();
         services.AddScoped<ThemeService>();
         services.AddSingleton(TimeProvider.System);
         services.AddHttpContextAccessor();

@@ -27,3 +27,20 @@ public interface IEnrolments
 
 /// <summary>A learner satisfied the whole course of a module (cmi5 moveOn); the certificate is issued in the same transaction.</summary>
 public sealed record EnrolmentCompleted(Guid EnrolmentId, string UserId, Guid ModuleId, string CertificateCode) : IDomainEvent;
+
+/// <summary>
+/// A learner launched a module for the first time (raised once per enrolment, in the transaction of the first launch).
+/// Commerce consumes the seat named by <see cref="Reference"/> when <see cref="Source"/> is <see cref="EnrolmentSources.Commerce"/>.
+/// </summary>
+public sealed record EnrolmentStarted(Guid EnrolmentId, string UserId, Guid ModuleId, string Source, string? Reference, DateTimeOffset StartedUtc) : IDomainEvent;
+
+/// <summary>Where a learner stands in one module: for the employer space (progress, completion, certificate download).</summary>
+/// <param name="CertificateCode">The certificate's verification code once completed (download at <c>/mes-formations/certificats/{code}.pdf</c>).</param>
+public sealed record LearnerProgressDto(Guid EnrolmentId, string UserId, Guid ModuleId, string Source, string? Reference,
+    DateTimeOffset EnrolledUtc, DateTimeOffset? StartedUtc, DateTimeOffset? LastActivityUtc, DateTimeOffset? CompletedUtc, string? CertificateCode);
+
+/// <summary>The enrolments of a set of learners of the current portal, read-only.</summary>
+public interface ILearnerProgress
+{
+    Task<IReadOnlyList<LearnerProgressDto>> ForUsersAsync(IReadOnlyCollection<string> userIds, CancellationToken ct = default);
+}

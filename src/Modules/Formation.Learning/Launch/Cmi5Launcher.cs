@@ -24,7 +24,7 @@ public sealed record PortalUrls(string BaseUrl)
 /// returns the launch URL with a one-time fetch URL.
 /// </summary>
 public sealed class Cmi5Launcher(LearningDbContext db, ContentPackages packages, Enrolments enrolments, LearningPeople people,
-    ILrsDocuments documents, ILrsStatementWriter writer, ILrsStatementReader reader, TimeProvider time)
+    ILrsDocuments documents, ILrsStatementWriter writer, ILrsStatementReader reader, Formation.Shell.Events.DomainEvents events, TimeProvider time)
 {
     public static readonly TimeSpan SessionLifetime = TimeSpan.FromHours(8);
 
@@ -75,6 +75,11 @@ public sealed class Cmi5Launcher(LearningDbContext db, ContentPackages packages,
         // Pinned before any statement is recorded, so that moveOn evaluation (which follows the statements) finds the package.
         // A plain update, not the entity: evaluation updates the enrolment concurrently and owns its revision.
         var packageId = package.Id;
+        // The first launch is claimed by a conditional update, so that EnrolmentStarted is raised once even for two launches at once.
+        var firstLaunch = await db.Enrolments.Where(e => e.Id == enrolment.Id && e.FirstLaunchUtc == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(e => e.FirstLaunchUtc, now), ct);
+        if (firstLaunch == 1)
+            await events.RaiseAsync(new Contracts.EnrolmentStarted(enrolment.Id, enrolment.UserId, enrolment.ModuleId, enrolment.Source, enrolment.Reference, now), ct);
         await db.Enrolments.Where(e => e.Id == enrolment.Id).ExecuteUpdateAsync(u => u
             .SetProperty(e => e.PackageId, e => e.PackageId ?? packageId)
             .SetProperty(e => e.FirstLaunchUtc, e => e.FirstLaunchUtc ?? now)
@@ -84,17 +89,7 @@ public sealed class Cmi5Launcher(LearningDbContext db, ContentPackages packages,
 
         // A new launch abandons this registration's sessions still open (cmi5 9.3.6).
         var open = await db.Sessions.Where(s => s.EnrolmentId == enrolment.Id && s.EndedUtc == null).ToListAsync(ct);
-        foreach (var previous in open)
-        {
-            var ofSession = statements.Where(s => s.SessionId == previous.SessionId).ToList();
-            if (!ofSession.Any(s => s.VerbId is Cmi5Vocabulary.Terminated or Cmi5Vocabulary.Abandoned))
-            {
-                var last = ofSession.Count > 0 ? ofSession.Max(s => s.Timestamp) : previous.LaunchedUtc;
-                await writer.StoreAsync(LmsStatement(actor, Cmi5Vocabulary.Abandoned, previous.AuActivityId, previous.AuId, enrolment.Registration, previous.SessionId, now,
-                    result: new JsonObject { ["duration"] = MoveOnEvaluator.FormatDuration(last - previous.LaunchedUtc) }), ct);
-            }
-            previous.EndedUtc = now;
-        }
+        foreach (var previous in open) await AbandonAsync(previous, actor, enrolment.Registration, statements, now, ct);
 
         var sessionId = Guid.NewGuid().ToString();
         var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
@@ -145,6 +140,53 @@ public sealed class Cmi5Launcher(LearningDbContext db, ContentPackages packages,
         Add("registration", enrolment.Registration.ToString());
         Add("activityId", activityId);
         return auUrl + (auUrl.Contains('?') ? "&" : "?") + query;
+    }
+
+    /// <summary>Records "abandoned" for a session the AU did not terminate (once), with the session's duration so far.</summary>
+    private async Task AbandonAsync(LaunchSession session, JsonObject actor, Guid registration, IReadOnlyList<LrsStatementSummary> statements, DateTimeOffset now, CancellationToken ct)
+    {
+        var ofSession = statements.Where(s => s.SessionId == session.SessionId).ToList();
+        if (!ofSession.Any(s => s.VerbId is Cmi5Vocabulary.Terminated or Cmi5Vocabulary.Abandoned))
+        {
+            var last = ofSession.Count > 0 ? ofSession.Max(s => s.Timestamp) : session.LaunchedUtc;
+            await writer.StoreAsync(LmsStatement(actor, Cmi5Vocabulary.Abandoned, session.AuActivityId, session.AuId, registration, session.SessionId, now,
+                result: new JsonObject { ["duration"] = MoveOnEvaluator.FormatDuration(last - session.LaunchedUtc) }), ct);
+        }
+        session.EndedUtc = now;
+    }
+
+    /// <summary>Abandons one open session (an administrator closing a session left open).</summary>
+    public async Task AbandonSessionAsync(string sessionId, CancellationToken ct)
+    {
+        var session = await db.Sessions.FirstOrDefaultAsync(s => s.SessionId == sessionId, ct)
+            ?? throw new ValidationFailedException("Session", "Cette session n'existe pas.");
+        if (session.EndedUtc is not null) return;
+        var enrolment = await db.Enrolments.AsNoTracking().FirstAsync(e => e.Id == session.EnrolmentId, ct);
+        var statements = await reader.ForRegistrationAsync(enrolment.Registration, ct);
+        await AbandonAsync(session, JsonNode.Parse(session.ActorJson)!.AsObject(), enrolment.Registration, statements, time.GetUtcNow(), ct);
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>
+    /// Waives an AU of a registration (cmi5 9.3.7: the LMS records "waived" with a reason, in a session of its own, once per AU);
+    /// moveOn then counts the AU as satisfied. Used by administrators (e.g. prior learning recognised).
+    /// </summary>
+    public async Task WaiveAsync(Guid enrolmentId, string auId, string reason, PortalUrls urls, CancellationToken ct)
+    {
+        var enrolment = await db.Enrolments.AsNoTracking().FirstOrDefaultAsync(e => e.Id == enrolmentId, ct)
+            ?? throw new ValidationFailedException("Enrolment", "Cette inscription n'existe pas.");
+        var (_, package, course) = await OpenAsync(enrolmentId, enrolment.UserId, ct);
+        var au = course.Aus().FirstOrDefault(a => a.Id == auId) ?? throw new ValidationFailedException("Au", "Cette activité n'existe pas dans le cours.");
+        if (string.IsNullOrWhiteSpace(reason)) throw new ValidationFailedException("Reason", "Indiquez la raison de la dispense.");
+        var activityId = Cmi5Ids.ActivityId(package.Id, au.Id);
+        var statements = await reader.ForRegistrationAsync(enrolment.Registration, ct);
+        if (statements.Any(s => s.VerbId == Cmi5Vocabulary.Waived && s.ActivityId == activityId)) return;
+        var packageId = package.Id;
+        await db.Enrolments.Where(e => e.Id == enrolment.Id).ExecuteUpdateAsync(u => u.SetProperty(e => e.PackageId, e => e.PackageId ?? packageId), ct);
+        var launched = statements.FirstOrDefault(s => s.VerbId == Cmi5Vocabulary.Launched);
+        var actor = launched is not null ? JsonNode.Parse(launched.Json)!["actor"]!.AsObject() : await ActorAsync(enrolment, urls);
+        await writer.StoreAsync(LmsStatement(actor, Cmi5Vocabulary.Waived, activityId, au.Id, enrolment.Registration, Guid.NewGuid().ToString(), time.GetUtcNow(),
+            result: new JsonObject { ["success"] = true, ["completion"] = true, ["extensions"] = new JsonObject { [Cmi5Vocabulary.ReasonExtension] = reason.Trim() } }), ct);
     }
 
     public static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));

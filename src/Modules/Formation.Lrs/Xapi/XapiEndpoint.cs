@@ -27,7 +27,8 @@ internal sealed class XapiRequest
 
 /// <summary>The xAPI LRS at /xapi: statements, documents, activities, agents, about (1.0.3 and 2.0.0).</summary>
 internal sealed class XapiEndpoint(StatementStore statements, DocumentStore documents, LrsCredentials credentials,
-    TimeProvider time, IServiceProvider services, Microsoft.Extensions.Configuration.IConfiguration configuration)
+    TimeProvider time, IServiceProvider services, Microsoft.Extensions.Configuration.IConfiguration configuration,
+    IngestQueue ingest, Formation.Shell.Tenancy.TenantContext tenant)
 {
     /// <summary>
     /// Version announced on errors to requests that name no version: the 1.0.3 and 2.0 test suites expect their own
@@ -226,7 +227,7 @@ internal sealed class XapiEndpoint(StatementStore statements, DocumentStore docu
                     if (await policy.CheckAsync(session, statement, ct) is { } reason) throw new XapiException(403, reason);
             }
         }
-        return await statements.StoreAsync(list, caller.Authority, request.Version == XapiVersion.V200 ? "2.0.0" : "1.0.0", attachments, ct);
+        return await ingest.StoreAsync(new IngestRequest(tenant.Required, list, caller.Authority, request.Version == XapiVersion.V200 ? "2.0.0" : "1.0.0", attachments), ct);
     }
 
     private static void Require(LrsCaller caller, string scope, bool write)

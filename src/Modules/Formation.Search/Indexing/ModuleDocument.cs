@@ -14,8 +14,6 @@ public static partial class ModuleDocument
     public const string Id = "id";
     public const string Owner = "owner";
     public const string Slug = "slug";
-    /// <summary>A source document's link outside the platform (stored).</summary>
-    public const string ExternalUrl = "external";
     /// <summary>Stored for display and highlights; indexed (stemmed) too, to rank the best matches by their title.</summary>
     public const string Title = "title";
     // Stored for display and highlights.
@@ -50,40 +48,6 @@ public static partial class ModuleDocument
     };
 
     public static Term IdTerm(Guid id) => new(Id, id.ToString("D"));
-
-    /// <summary>The owner of a source's documents: "@" and the source name, which no portal id can be.</summary>
-    public static string SourceOwner(string source) => "@" + source;
-
-    /// <summary>A document of another module's <see cref="Contracts.ISearchSource"/>: id "{source}:{key}", its page URL stored as the slug.</summary>
-    public static Document From(Contracts.SourceDocument source, string sourceName)
-    {
-        string[] texts = [source.Title, source.Summary, source.Text];
-        var document = new Document
-        {
-            new StringField(Id, sourceName + ":" + source.Key, Field.Store.YES),
-            new StringField(Owner, SourceOwner(sourceName), Field.Store.YES),
-            new StoredField(Slug, source.Url),
-            new TextField(Title, source.Title, Field.Store.YES),
-            new StoredField(Summary, source.Summary),
-            new StoredField(Description, source.Text),
-            new Field(Plain, string.Join("\n", texts), PlainType),
-            new NumericDocValuesField(Published, source.UpdatedUtc.UtcTicks),
-            new NumericDocValuesField(DurationMinutes, source.DurationHours is { } hours ? (long)Math.Round(hours * 60) : long.MaxValue),
-            new NumericDocValuesField(IndividualPrice, source.PriceCents ?? long.MaxValue),
-        };
-        if (source.ExternalUrl is not null) document.Add(new StoredField(ExternalUrl, source.ExternalUrl));
-        foreach (var text in texts.Where(t => t.Length > 0)) document.Add(new TextField(Text, text, Field.Store.NO));
-        foreach (var facet in SearchFacets.All)
-        {
-            IEnumerable<string> values = facet == SearchFacets.Source ? [sourceName] : source.Facets.GetValueOrDefault(facet.Name) ?? [];
-            foreach (var value in values.Where(facet.Values.ContainsKey).Distinct())
-            {
-                document.Add(new StringField(facet.Name, value, Field.Store.NO));
-                document.Add(new SortedSetDocValuesField(facet.Name, new BytesRef(value)));
-            }
-        }
-        return document;
-    }
 
     public static Document From(PublishedModule module)
     {

@@ -35,13 +35,15 @@ public static class SearchFacets
     public static readonly SearchFacet Duration = new("duree", "Durée", m => [Taxonomy.DurationBand(m.DurationHours)], Taxonomy.DurationBands);
     public static readonly SearchFacet Certifying = new("certifiant", "Certifiante (RNCP, RS)", m => [YesNoOf(m.IsCertifying)], YesNo);
     public static readonly SearchFacet Cpf = new("cpf", "Éligible au CPF", m => [YesNoOf(m.CpfEligible)], YesNo);
-    /// <summary>The "source" value of the national catalogue's trainings (an <see cref="Contracts.ISearchSource"/>).</summary>
+    /// <summary>Origins of documents other modules index (<see cref="Formation.Shell.Search.ISearchableSource.Source"/>).</summary>
+    public const string DocumentSource = "ressources";
     public const string NationalSource = "cpf";
 
     public static readonly SearchFacet Source = new("source", "Origine", m => [m.Source],
         new Dictionary<string, string>
         {
-            [ModuleSources.Platform] = "Catalogue de la plateforme", [ModuleSources.Portal] = "Formations du portail", [NationalSource] = "Catalogue national (CPF)",
+            [ModuleSources.Platform] = "Catalogue de la plateforme", [ModuleSources.Portal] = "Formations du portail",
+            [NationalSource] = "Catalogue national (CPF)", [DocumentSource] = "Ressources",
         });
 
     // Facets that matter most for trainings given in places (the national catalogue); modules are online, at no place.

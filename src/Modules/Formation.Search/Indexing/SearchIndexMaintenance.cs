@@ -25,25 +25,6 @@ internal sealed class SearchIndexMaintenance(SearchIndex index, ICatalogReader c
     public Task HandleAsync(ModuleUnpublished unpublished, CancellationToken ct) => index.DeleteAsync(unpublished.ModuleId, ct);
 }
 
-/// <summary>A source's documents changed (e.g. a national catalogue sync): they are all read again and replace the previous ones.</summary>
-internal sealed class SearchSourceMaintenance(SearchIndex index, IEnumerable<Contracts.ISearchSource> sources) : IDomainEventHandler<Contracts.SearchSourceChanged>
-{
-    public async Task HandleAsync(Contracts.SearchSourceChanged changed, CancellationToken ct)
-    {
-        foreach (var source in sources.Where(s => s.Name == changed.Source))
-            await index.ReplaceSourceAsync(source.Name, source.StreamAsync(ct), ct);
-    }
-
-    /// <summary>Every source, after a rebuild from the catalogue.</summary>
-    public static async Task<int> RebuildAllAsync(SearchIndex index, IServiceProvider services, CancellationToken ct)
-    {
-        var count = 0;
-        foreach (var source in services.GetServices<Contracts.ISearchSource>())
-            count += await index.ReplaceSourceAsync(source.Name, source.StreamAsync(ct), ct);
-        return count;
-    }
-}
-
 /// <summary>Builds the index from the catalogue when the host starts without one (first start, deleted folder).</summary>
 internal sealed class SearchIndexStartup(SearchIndex index, IServiceScopeFactory scopes, ILogger<SearchIndexStartup> logger) : BackgroundService
 {
@@ -53,9 +34,9 @@ internal sealed class SearchIndexStartup(SearchIndex index, IServiceScopeFactory
         try
         {
             await using var scope = scopes.CreateAsyncScope();
-            var count = await index.RebuildAsync(scope.ServiceProvider.GetRequiredService<ICatalogReader>(), stoppingToken);
-            var others = await SearchSourceMaintenance.RebuildAllAsync(index, scope.ServiceProvider, stoppingToken);
-            logger.LogInformation("Index de recherche construit : {Count} module(s) publié(s), {Others} autre(s) formation(s)", count, others);
+            var count = await index.RebuildAsync(scope.ServiceProvider.GetRequiredService<ICatalogReader>(), stoppingToken,
+                scope.ServiceProvider.GetServices<Formation.Shell.Search.ISearchableSource>());
+            logger.LogInformation("Index de recherche construit : {Count} module(s) publié(s)", count);
         }
         catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
         {
@@ -82,9 +63,8 @@ internal sealed class SearchVerb : IHostVerb
             return 1;
         }
         await using var scope = services.CreateAsyncScope();
-        var count = await index.RebuildAsync(scope.ServiceProvider.GetRequiredService<ICatalogReader>(), ct);
-        var others = await SearchSourceMaintenance.RebuildAllAsync(index, scope.ServiceProvider, ct);
-        Console.WriteLine($"Index de recherche reconstruit : {count} module(s) publié(s), {others} formation(s) du catalogue national.");
+        var count = await index.RebuildAsync(scope.ServiceProvider.GetRequiredService<ICatalogReader>(), ct, scope.ServiceProvider.GetServices<Formation.Shell.Search.ISearchableSource>());
+        Console.WriteLine($"Index de recherche reconstruit : {count} module(s) publié(s).");
         return 0;
     }
 }

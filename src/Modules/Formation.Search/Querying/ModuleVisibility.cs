@@ -11,21 +11,20 @@ namespace Formation.Search.Querying;
 /// its own modules, plus the platform's shared modules its curation selects. Applied to hits, facet counts and
 /// highlights alike, at query time, so a curation change needs no reindexing.
 /// </summary>
-/// <param name="Sources">The <see cref="Contracts.ISearchSource"/>s the portal shows (their documents are visible whole).</param>
-public sealed record ModuleVisibility(string TenantId, CatalogCurationDto Curation, IReadOnlyList<string>? Sources = null)
+public sealed record ModuleVisibility(string TenantId, CatalogCurationDto Curation, DocumentScope? Documents = null)
 {
     /// <summary>Equal for the same portal and the same curation (its lists compared by content, in any order).</summary>
     public string CacheKey => string.Join('|', TenantId, Curation.Mode,
         string.Join(',', Curation.Themes.Order(StringComparer.Ordinal)), string.Join(',', Curation.Professions.Order(StringComparer.Ordinal)),
-        string.Join(',', Curation.PickedModuleIds.Order()), string.Join(',', (Sources ?? []).Order(StringComparer.Ordinal)));
+        string.Join(',', Curation.PickedModuleIds.Order()), (Documents ?? DocumentScope.None).CacheKey);
 
     public Query ToQuery()
     {
-        var modules = ModulesQuery();
-        if (Sources is not { Count: > 0 }) return modules;
-        var any = new BooleanQuery { { modules, Occur.SHOULD } };
-        foreach (var source in Sources) any.Add(new TermQuery(new Term(ModuleDocument.Owner, ModuleDocument.SourceOwner(source))), Occur.SHOULD);
-        return any;
+        // Other modules' documents carry kind=document; modules never do, so each clause keeps to its own (documents
+        // owned by the platform would otherwise pass as shared modules).
+        var onlyModules = new BooleanQuery { { ModulesQuery(), Occur.MUST }, { new TermQuery(new Term(DocumentFields.Kind, DocumentFields.DocumentKind)), Occur.MUST_NOT } };
+        if (Documents is not { Features.Count: > 0 } documents) return onlyModules;
+        return new BooleanQuery { { onlyModules, Occur.SHOULD }, { documents.ToQuery(TenantId), Occur.SHOULD } };
     }
 
     private Query ModulesQuery()

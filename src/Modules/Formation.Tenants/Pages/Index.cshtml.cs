@@ -4,8 +4,11 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Formation.Tenants.Pages;
 
-public sealed class AccueilModel(TenantContext tenant, FeatureService features) : PageModel
+public sealed class AccueilModel(TenantContext tenant, FeatureService features, Formation.Shell.Web.ZoneService zones) : PageModel
 {
+    /// <summary>Whether another module fills the home page (through the shell's zone, without Tenants knowing which).</summary>
+    public bool Composed => zones.Any(Formation.Shell.Web.Zones.PortalHome, tenant.Required);
+
     public TenantInfo Tenant => tenant.Required;
     public bool CanRegister => features.IsEnabled(tenant.Required, "Formation.Identity.Registration");
 

@@ -1,0 +1,105 @@
+using System.Data.Common;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using Formation.Shell.Data;
+using Formation.Shell.Tenancy;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Formation.Lrs.Xapi;
+
+/// <summary>Statements of one HTTP request, validated, waiting for the writer.</summary>
+internal sealed record IngestRequest(TenantInfo Tenant, IReadOnlyList<JsonObject> Statements, JsonObject Authority, string DefaultVersion,
+    IReadOnlyList<IncomingAttachment> Attachments)
+{
+    public TaskCompletionSource<IReadOnlyList<Guid>> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+}
+
+/// <summary>
+/// Group commit for /xapi statement writes. A commit costs one disk flush (durable storage), so one transaction per
+/// request caps ingest at the disk's flush rate. Requests are validated in parallel, then one writer stores whatever
+/// has queued up in one transaction, each request under its own savepoint (a conflict fails that request only), and
+/// answers every request after the commit: an acknowledged statement is always on disk.
+/// </summary>
+internal sealed class IngestQueue(IServiceScopeFactory scopes, ILogger<IngestQueue> logger) : BackgroundService
+{
+    private const int MaxStatementsPerCommit = 1000;
+    private readonly Channel<IngestRequest> _channel = Channel.CreateBounded<IngestRequest>(new BoundedChannelOptions(10_000) { SingleReader = true });
+
+    public async Task<IReadOnlyList<Guid>> StoreAsync(IngestRequest request, CancellationToken ct)
+    {
+        await _channel.Writer.WriteAsync(request, ct);
+        return await request.Done.Task;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<IngestRequest>();
+        try
+        {
+            while (await _channel.Reader.WaitToReadAsync(stoppingToken))
+            {
+                batch.Clear();
+                var count = 0;
+                while (count < MaxStatementsPerCommit && _channel.Reader.TryRead(out var request))
+                {
+                    batch.Add(request);
+                    count += request.Statements.Count;
+                }
+                await WriteAsync(batch);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
+        while (_channel.Reader.TryRead(out var left)) left.Done.TrySetCanceled();
+    }
+
+    private async Task WriteAsync(List<IngestRequest> batch)
+    {
+        var results = new (IReadOnlyList<Guid>? Ids, Exception? Error)[batch.Count];
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var database = scope.ServiceProvider.GetRequiredService<ShellDatabase>();
+            var tenant = scope.ServiceProvider.GetRequiredService<TenantContext>();
+            var store = scope.ServiceProvider.GetRequiredService<StatementStore>();
+            await using var transaction = await database.BeginTransactionAsync();
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var request = batch[i];
+                tenant.Set(request.Tenant);
+                await ExecuteAsync(database, $"SAVEPOINT r{i}");
+                try
+                {
+                    results[i] = (await store.StoreAsync(request.Statements, request.Authority, request.DefaultVersion, request.Attachments, CancellationToken.None), null);
+                    await ExecuteAsync(database, $"RELEASE SAVEPOINT r{i}");
+                }
+                catch (Exception ex) when (ex is XapiException or DbException)
+                {
+                    await ExecuteAsync(database, $"ROLLBACK TO SAVEPOINT r{i}");
+                    results[i] = (null, ex);
+                }
+            }
+            await transaction.CommitAsync();
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Storing {Count} xAPI requests failed", batch.Count);
+            foreach (var request in batch) request.Done.TrySetException(ex);
+            return;
+        }
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (results[i].Error is { } error) batch[i].Done.TrySetException(error);
+            else batch[i].Done.TrySetResult(results[i].Ids!);
+        }
+    }
+
+    private static async Task ExecuteAsync(ShellDatabase database, string sql)
+    {
+        await using var command = database.Connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = database.Transaction;
+        await command.ExecuteNonQueryAsync();
+    }
+}

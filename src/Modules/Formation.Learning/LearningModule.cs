@@ -53,6 +53,7 @@ public sealed class LearningModule : FormationModule
         services.AddScoped<ProgressTracker>();
         services.AddScoped<IDomainEventHandler<LrsStatementStored>>(sp => sp.GetRequiredService<ProgressTracker>());
         services.AddScoped<ILrsSessionStatementPolicy, Cmi5StatementPolicy>();
+        services.AddScoped<ILrsSessionStatementsStored, Cmi5SessionOutcomes>();
         services.AddScoped<IModulePageActions, EnrolmentPageAction>();
         services.AddSingleton(new ModuleWorkspaceLink("Contenu", "/espace-editeur/{0}/contenu", Feature));
         services.AddScoped<IRecipeStep, Recipes.PackagesStep>();

@@ -191,6 +191,13 @@ public sealed class LrsCredentials(LrsDbContext db, TenantContext tenant, TimePr
 /// <summary>Temporary credentials of cmi5 AU sessions.</summary>
 public sealed class LrsSessionTokens(LrsDbContext db, LrsCredentialCache cache, TimeProvider time) : ILrsSessionTokens
 {
+    /// <summary>Notes that the session's AU read its learner's preferences (not kept in the credentials cache: read when needed).</summary>
+    public Task MarkPreferencesReadAsync(string key, CancellationToken ct = default) =>
+        db.SessionCredentials.Where(c => c.Key == key && !c.PreferencesRead).ExecuteUpdateAsync(u => u.SetProperty(c => c.PreferencesRead, true), ct);
+
+    public Task<bool> HasReadPreferencesAsync(string key, CancellationToken ct = default) =>
+        db.SessionCredentials.AnyAsync(c => c.Key == key && c.PreferencesRead, ct);
+
     public async Task<string> IssueAsync(LrsSessionGrant grant, CancellationToken ct = default)
     {
         XapiValidator.Actor(grant.Actor, "actor", XapiVersion.V200);

@@ -39,7 +39,8 @@ public sealed class LrsModule : FormationModule
         services.AddScoped<ILrsStatementWriter, LrsStatementWriter>();
         services.AddScoped<ILrsStatementReader, LrsStatementReader>();
         services.AddScoped<ILrsDocuments, LrsDocuments>();
-        services.AddScoped<ILrsSessionTokens, LrsSessionTokens>();
+        services.AddScoped<LrsSessionTokens>();
+        services.AddScoped<ILrsSessionTokens>(sp => sp.GetRequiredService<LrsSessionTokens>());
         services.AddScoped<Formation.Shell.Recipes.IRecipeStep, Recipes.LrsClientsStep>();
         services.AddSingleton<INavigationProvider, LrsNavigation>();
     }

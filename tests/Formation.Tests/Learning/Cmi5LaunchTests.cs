@@ -79,6 +79,7 @@ public sealed partial class Cmi5LaunchTests(FormationFactory factory) : IAsyncLi
         var s = new JsonObject
         {
             ["id"] = Guid.NewGuid().ToString(),
+            ["timestamp"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture),
             ["actor"] = launch.Actor.DeepClone(),
             ["verb"] = new JsonObject { ["id"] = "http://adlnet.gov/expapi/verbs/" + verb },
             ["object"] = new JsonObject { ["id"] = launch.ActivityId },
@@ -91,14 +92,22 @@ public sealed partial class Cmi5LaunchTests(FormationFactory factory) : IAsyncLi
     private static async Task<HttpResponseMessage> PostAsync(HttpClient au, JsonObject statement) =>
         await au.PostAsync("/xapi/statements", new StringContent(statement.ToJsonString(), Encoding.UTF8, "application/json"));
 
-    private static async Task<(JsonObject LaunchData, string SessionId)> LaunchDataAsync(HttpClient au, Launch launch)
+    /// <summary>What a cmi5 runtime does on start: reads LMS.LaunchData, then (unless told not to) the learner preferences.</summary>
+    private static async Task<(JsonObject LaunchData, string SessionId)> LaunchDataAsync(HttpClient au, Launch launch, bool readPreferences = true)
     {
         var url = "/xapi/activities/state?stateId=LMS.LaunchData&activityId=" + Uri.EscapeDataString(launch.ActivityId)
             + "&agent=" + Uri.EscapeDataString(launch.Actor.ToJsonString()) + "&registration=" + launch.Registration;
         var response = await au.GetAsync(url);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var data = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
+        if (readPreferences) await ReadPreferencesAsync(au, launch);
         return (data, data["contextTemplate"]!["extensions"]!["https://w3id.org/xapi/cmi5/context/extensions/sessionid"]!.GetValue<string>());
+    }
+
+    private static async Task ReadPreferencesAsync(HttpClient au, Launch launch)
+    {
+        var response = await au.GetAsync("/xapi/agents/profile?profileId=cmi5LearnerPreferences&agent=" + Uri.EscapeDataString(launch.Actor.ToJsonString()));
+        Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.NotFound, $"preferences read: {response.StatusCode}");
     }
 
     [Fact]
@@ -122,7 +131,7 @@ public sealed partial class Cmi5LaunchTests(FormationFactory factory) : IAsyncLi
         Assert.Equal("2", unknown["error-code"]!.GetValue<string>());
 
         var au = Au(token);
-        var (data, session) = await LaunchDataAsync(au, lesson);
+        var (data, session) = await LaunchDataAsync(au, lesson, readPreferences: false);
         Assert.Equal("Normal", data["launchMode"]!.GetValue<string>());
         Assert.Equal("Completed", data["moveOn"]!.GetValue<string>());
         Assert.Equal($"http://{_portal.Host}/mes-formations/{enrolmentId}", data["returnURL"]!.GetValue<string>());
@@ -132,6 +141,11 @@ public sealed partial class Cmi5LaunchTests(FormationFactory factory) : IAsyncLi
         var early = await PostAsync(au, Statement(lesson, session, "completed", new JsonObject { ["completion"] = true, ["duration"] = "PT1M" }, moveOn: true));
         Assert.Equal(HttpStatusCode.Forbidden, early.StatusCode);
         Assert.Contains("initialized", await early.Content.ReadAsStringAsync());
+        // The learner preferences are read before initialized (cmi5 11.0).
+        var unprepared = await PostAsync(au, Statement(lesson, session, "initialized"));
+        Assert.Equal(HttpStatusCode.Forbidden, unprepared.StatusCode);
+        Assert.Contains("cmi5LearnerPreferences", await unprepared.Content.ReadAsStringAsync());
+        await ReadPreferencesAsync(au, lesson);
         Assert.Equal(HttpStatusCode.OK, (await PostAsync(au, Statement(lesson, session, "initialized"))).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await PostAsync(au, Statement(lesson, session, "initialized"))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await PostAsync(au, Statement(lesson, session, "completed", new JsonObject { ["completion"] = true, ["duration"] = "PT2M" }, moveOn: true))).StatusCode);
@@ -270,12 +284,22 @@ public sealed partial class Cmi5LaunchTests(FormationFactory factory) : IAsyncLi
             await launcher.WaiveAsync(Guid.Parse(enrolmentId), "https://formation.example/cours/reperer-un-danger/quiz", "Acquis reconnus", urls, default);
             return 0;
         });
+        // What the waiver satisfies (the course: the lesson was completed) is recorded with it, in its session.
+        var atOnce = await factory.InTenantAsync(_portal.Id, sp => sp.GetRequiredService<Formation.Lrs.Contracts.ILrsStatementReader>().ForRegistrationAsync(Guid.Parse(lesson.Registration)));
+        var waiver = Assert.Single(atOnce, s => s.VerbId == "https://w3id.org/xapi/adl/verbs/waived");
+        var courseSatisfied = Assert.Single(atOnce, s => IsCourseSatisfied(s));
+        Assert.Equal(waiver.SessionId, courseSatisfied.SessionId);
         await WorkflowTestSupport.WaitForAsync(async () => (await learner.GetStringAsync($"/mes-formations/{enrolmentId}")).Contains("Formation terminée"), what: "completion by waiver");
         var lrs = await factory.InTenantAsync(_portal.Id, sp => sp.GetRequiredService<Formation.Lrs.Contracts.ILrsStatementReader>().ForRegistrationAsync(Guid.Parse(lesson.Registration)));
         var waived = Assert.Single(lrs, s => s.VerbId == "https://w3id.org/xapi/adl/verbs/waived");
+        Assert.Single(lrs, s => IsCourseSatisfied(s));
         Assert.Contains("Acquis reconnus", waived.Json);
         Assert.Equal(true, waived.Success);
     }
+
+    private static bool IsCourseSatisfied(Formation.Lrs.Contracts.LrsStatementSummary s) =>
+        s.VerbId == "https://w3id.org/xapi/adl/verbs/satisfied"
+        && JsonNode.Parse(s.Json)?["object"]?["definition"]?["type"]?.GetValue<string>() == "https://w3id.org/xapi/cmi5/activitytype/course";
 
     [Fact]
     public async Task Self_enrolment_is_for_free_modules_only()

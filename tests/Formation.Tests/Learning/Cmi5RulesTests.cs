@@ -61,6 +61,8 @@ public sealed class Cmi5RulesTests
         if (mastery is not null) ext[Cmi5Vocabulary.MasteryScoreExtension] = mastery;
         var s = new JsonObject
         {
+            ["id"] = Guid.NewGuid().ToString(),
+            ["timestamp"] = "2026-11-27T10:00:00.000Z",
             ["verb"] = new JsonObject { ["id"] = verb },
             ["object"] = new JsonObject { ["id"] = objectId ?? Activity },
             ["context"] = new JsonObject { ["registration"] = Registration.ToString(), ["contextActivities"] = new JsonObject { ["category"] = categories }, ["extensions"] = ext },
@@ -100,12 +102,39 @@ public sealed class Cmi5RulesTests
     }
 
     [Fact]
+    public void Every_AU_statement_has_an_id_a_UTC_timestamp_and_the_learner_as_agent()
+    {
+        JsonObject Altered(Action<JsonObject> alter) { var s = S(Cmi5Vocabulary.Completed, Done(), moveOn: true); alter(s); return s; }
+        Assert.Contains("(id)", Cmi5SessionRules.Check(Ctx(prior: Init), Altered(s => s.Remove("id"))));
+        Assert.Contains("timestamp", Cmi5SessionRules.Check(Ctx(prior: Init), Altered(s => s.Remove("timestamp"))));
+        Assert.Contains("UTC", Cmi5SessionRules.Check(Ctx(prior: Init), Altered(s => s["timestamp"] = "2026-11-27T10:00:00.000-06:00")));
+        Assert.Null(Cmi5SessionRules.Check(Ctx(prior: Init), Altered(s => s["timestamp"] = "2026-11-27T10:00:00.000+00:00")));
+        Assert.Contains("Agent", Cmi5SessionRules.Check(Ctx(prior: Init), Altered(s => s["actor"] = new JsonObject { ["objectType"] = "Group" })));
+        var allowed = S("http://adlnet.gov/expapi/verbs/experienced");
+        allowed["context"]!["contextActivities"]!["category"] = new JsonArray(new JsonObject { ["id"] = Cmi5Vocabulary.CategoryMoveOn });
+        Assert.Contains("moveon", Cmi5SessionRules.Check(Ctx(prior: Init), allowed));
+    }
+
+    [Fact]
+    public void Each_outcome_carries_only_its_own_result_fields()
+    {
+        Assert.Contains("success", Cmi5SessionRules.Check(Ctx(prior: Init), S(Cmi5Vocabulary.Completed, new JsonObject { ["completion"] = true, ["success"] = true, ["duration"] = "PT1M" }, moveOn: true)));
+        Assert.Contains("score", Cmi5SessionRules.Check(Ctx(prior: Init), S(Cmi5Vocabulary.Completed, new JsonObject { ["completion"] = true, ["score"] = new JsonObject { ["scaled"] = 0.5 }, ["duration"] = "PT1M" }, moveOn: true)));
+        var withCompletion = Outcome(true); withCompletion["completion"] = true;
+        Assert.Contains("completion", Cmi5SessionRules.Check(Ctx(prior: Init), S(Cmi5Vocabulary.Passed, withCompletion, moveOn: true)));
+        var rawOnly = Outcome(true); rawOnly["score"] = new JsonObject { ["raw"] = 90, ["max"] = 100 };
+        Assert.Contains("min, max", Cmi5SessionRules.Check(Ctx(prior: Init), S(Cmi5Vocabulary.Passed, rawOnly, moveOn: true)));
+    }
+
+    [Fact]
     public void Passed_and_failed_follow_the_mastery_score()
     {
         Assert.Null(Cmi5SessionRules.Check(Ctx(mastery: 0.7m, prior: Init), S(Cmi5Vocabulary.Passed, Outcome(true, 0.8), moveOn: true, mastery: 0.7)));
         Assert.Contains("sous le seuil", Cmi5SessionRules.Check(Ctx(mastery: 0.7m, prior: Init), S(Cmi5Vocabulary.Passed, Outcome(true, 0.5), moveOn: true, mastery: 0.7)));
         Assert.Contains("atteint le seuil", Cmi5SessionRules.Check(Ctx(mastery: 0.7m, prior: Init), S(Cmi5Vocabulary.Failed, Outcome(false, 0.9), moveOn: true, mastery: 0.7)));
-        Assert.Contains("scaled", Cmi5SessionRules.Check(Ctx(mastery: 0.7m, prior: Init), S(Cmi5Vocabulary.Passed, Outcome(true), moveOn: true, mastery: 0.7)));
+        // Without a score the AU's own judgement stands (CATAPULT 001 passes without one).
+        Assert.Null(Cmi5SessionRules.Check(Ctx(mastery: 0.7m, prior: Init), S(Cmi5Vocabulary.Passed, Outcome(true), moveOn: true, mastery: 0.7)));
+        Assert.Contains("masteryScore", Cmi5SessionRules.Check(Ctx(mastery: 0.7m, prior: Init), S(Cmi5Vocabulary.Passed, Outcome(true, 0.9), moveOn: true, mastery: 0.5)));
         Assert.Contains("masteryScore", Cmi5SessionRules.Check(Ctx(mastery: 0.7m, prior: Init), S(Cmi5Vocabulary.Passed, Outcome(true, 0.9), moveOn: true)));
         Assert.Contains("déjà réussie", Cmi5SessionRules.Check(Ctx(prior: [Init, (Cmi5Vocabulary.Passed, "s0")]), S(Cmi5Vocabulary.Failed, Outcome(false), moveOn: true)));
         Assert.Contains("qu'une fois", Cmi5SessionRules.Check(Ctx(prior: [Init, (Cmi5Vocabulary.Failed, "s1")]), S(Cmi5Vocabulary.Failed, Outcome(false), moveOn: true)));

@@ -73,6 +73,9 @@ public sealed class LearningPackageTests(FormationFactory factory) : IAsyncLifet
             ("billion laughs", LearningTestSupport.Zip(("cmi5.xml", "<?xml version=\"1.0\"?><!DOCTYPE l [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">]><courseStructure>&b;</courseStructure>"), ("index.html", "x")), "DOCTYPE"),
             ("schema", LearningTestSupport.Zip(("cmi5.xml", LearningTestSupport.SimpleCmi5.Replace("moveOn=\"Completed\"", "moveOn=\"Sometimes\"")), ("index.html", "x")), "schéma cmi5"),
             ("missing AU file", LearningTestSupport.Zip(("cmi5.xml", LearningTestSupport.SimpleCmi5)), "absent du paquet"),
+            ("duplicated objective", LearningTestSupport.Zip(("cmi5.xml", LearningTestSupport.SimpleCmi5.Replace("<au ",
+                "<objectives><objective id=\"https://exemple.test/obj/1\"><title><langstring lang=\"fr\">O</langstring></title><description><langstring lang=\"fr\">D</langstring></description></objective>" +
+                "<objective id=\"https://exemple.test/obj/1\"><title><langstring lang=\"fr\">O</langstring></title><description><langstring lang=\"fr\">D</langstring></description></objective></objectives><au ")), ("index.html", "x")), "déclaré deux fois"),
             ("not a zip", Encoding.UTF8.GetBytes("PK\u0003\u0004 tronqué"), "archive zip"),
             ("bomb", Bomb(), "compressé plus de"),
         };

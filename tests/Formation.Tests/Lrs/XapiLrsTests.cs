@@ -448,7 +448,12 @@ public sealed class XapiLrsSessionTokenTests : IAsyncLifetime
         au.DefaultRequestHeaders.Add("X-Experience-API-Version", "1.0.3");
         au.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", token);
 
+        Assert.Equal(HttpStatusCode.Forbidden, (await au.PostAsync("/xapi/statements", Xapi.Json(Xapi.Statement("initialized", registration: registration)))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await au.GetAsync("/xapi/agents/profile?profileId=cmi5LearnerPreferences&agent=" + Uri.EscapeDataString(actor.ToJsonString()))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await au.PostAsync("/xapi/statements", Xapi.Json(Xapi.Statement("initialized", registration: registration)))).StatusCode);
+        var voiding = Xapi.Statement("voided", registration: registration);
+        voiding["object"] = new JsonObject { ["objectType"] = "StatementRef", ["id"] = Guid.NewGuid().ToString() };
+        Assert.Equal(HttpStatusCode.Forbidden, (await au.PostAsync("/xapi/statements", Xapi.Json(voiding))).StatusCode);
         var refused = await au.PostAsync("/xapi/statements", Xapi.Json(Xapi.Statement("waived", registration: registration)));
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
         Assert.Contains("waived", await refused.Content.ReadAsStringAsync());
@@ -460,6 +465,11 @@ public sealed class XapiLrsSessionTokenTests : IAsyncLifetime
         Assert.Single(mine);
         var otherAgent = Uri.EscapeDataString("""{"mbox":"mailto:autre@formation.test"}""");
         Assert.Equal(HttpStatusCode.Forbidden, (await au.GetAsync($"/xapi/activities/state?activityId=http://formation.test/au/1&agent={otherAgent}")).StatusCode);
+        // The LMS's launch data is read-only for the AU (and a delete of every state would take it too).
+        var ownAgent = Uri.EscapeDataString(actor.ToJsonString());
+        Assert.Equal(HttpStatusCode.Forbidden, (await au.PutAsync($"/xapi/activities/state?stateId=LMS.LaunchData&activityId=http://formation.test/au/1&agent={ownAgent}&registration={registration}", Xapi.Json(new JsonObject { ["test"] = true }))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await au.DeleteAsync($"/xapi/activities/state?stateId=LMS.LaunchData&activityId=http://formation.test/au/1&agent={ownAgent}&registration={registration}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await au.DeleteAsync($"/xapi/activities/state?activityId=http://formation.test/au/1&agent={ownAgent}&registration={registration}")).StatusCode);
 
         await _factory.InTenantAsync(_portal.Portal.Id, async sp => { await sp.GetRequiredService<ILrsSessionTokens>().RevokeAsync(token); return 0; });
         Assert.Equal(HttpStatusCode.Unauthorized, (await au.PostAsync("/xapi/statements", Xapi.Json(Xapi.Statement("terminated", registration: registration)))).StatusCode);

@@ -130,6 +130,13 @@ public static class Cmi5SessionRules
             return "La session est terminée (terminated) : plus aucune déclaration n'est acceptée.";
         if (session.Any(s => s.Verb == Cmi5Vocabulary.Abandoned))
             return "La session a été abandonnée : plus aucune déclaration n'est acceptée.";
+        // What every statement of an AU carries (cmi5 9.1, 9.2, 9.7).
+        if (statement["id"] is null) return "Une déclaration d'AU porte son identifiant (id).";
+        if (statement["timestamp"]?.GetValue<string>() is not { } timestamp) return "Une déclaration d'AU porte son horodatage (timestamp).";
+        if (!(timestamp.EndsWith('Z') || timestamp.EndsWith("+00:00", StringComparison.Ordinal)))
+            return "L'horodatage (timestamp) d'une déclaration d'AU est en temps universel (UTC).";
+        if (statement["actor"]?["objectType"]?.GetValue<string>() is { } actorType && actorType != "Agent")
+            return "L'acteur d'une déclaration d'AU est l'apprenant (Agent).";
         var registration = context?["registration"]?.GetValue<string>();
         if (!Guid.TryParse(registration, out var reg) || reg != ctx.Registration)
             return "context.registration doit être l'inscription transmise au lancement.";
@@ -147,7 +154,8 @@ public static class Cmi5SessionRules
         var moveOnCategory = categories.Contains(Cmi5Vocabulary.CategoryMoveOn);
         var definedVerb = Cmi5Vocabulary.AuVerbs.Contains(verb);
         if (!definedVerb)
-            return cmi5Category ? "Seules les déclarations définies par cmi5 portent la catégorie cmi5." : null;
+            return cmi5Category ? "Seules les déclarations définies par cmi5 portent la catégorie cmi5."
+                : moveOnCategory ? "La catégorie moveon est réservée aux déclarations définies par cmi5 avec success ou completion." : null;
 
         if (objectId != ctx.AuActivityId) return "L'objet d'une déclaration cmi5 doit être l'AU lancée (activityId du lancement).";
         if (!cmi5Category) return "Une déclaration définie par cmi5 doit porter la catégorie cmi5.";
@@ -163,6 +171,8 @@ public static class Cmi5SessionRules
             case Cmi5Vocabulary.Completed:
                 if (ctx.LaunchMode != LaunchModes.Normal) return "Une AU lancée en mode " + ctx.LaunchMode + " ne peut pas déclarer completed.";
                 if (result?["completion"]?.GetValue<bool>() != true) return "completed exige result.completion = true.";
+                if (result["success"] is not null) return "completed ne porte pas result.success (passed ou failed le disent).";
+                if (result["score"] is not null) return "completed ne porte pas de score (passed ou failed le portent).";
                 if (result["duration"] is null) return "completed exige result.duration.";
                 if (Prior(Cmi5Vocabulary.Completed)) return "L'AU est déjà terminée (completed) pour cette inscription.";
                 break;
@@ -171,15 +181,18 @@ public static class Cmi5SessionRules
                 var passed = verb == Cmi5Vocabulary.Passed;
                 if (ctx.LaunchMode != LaunchModes.Normal) return $"Une AU lancée en mode {ctx.LaunchMode} ne peut pas déclarer {Cmi5Vocabulary.Display(verb)}.";
                 if (result?["success"]?.GetValue<bool>() != passed) return $"{Cmi5Vocabulary.Display(verb)} exige result.success = {(passed ? "true" : "false")}.";
+                if (result["completion"] is not null) return $"{Cmi5Vocabulary.Display(verb)} ne porte pas result.completion (completed le dit).";
+                if (result["score"] is JsonObject score && score["raw"] is not null && (score["min"] is null || score["max"] is null))
+                    return "Un score brut (raw) s'accompagne de son minimum et de son maximum (min, max).";
                 if (result["duration"] is null) return $"{Cmi5Vocabulary.Display(verb)} exige result.duration.";
                 if (Prior(Cmi5Vocabulary.Passed)) return "L'AU est déjà réussie (passed) pour cette inscription.";
                 if (InSession(Cmi5Vocabulary.Passed) || InSession(Cmi5Vocabulary.Failed)) return "Une session ne déclare passed ou failed qu'une fois.";
                 if (ctx.MasteryScore is { } mastery)
                 {
+                    // A score is optional (the AU judges success); one given must agree with the verb (cmi5 9.3.4, 9.3.5).
                     var scaled = result["score"]?["scaled"]?.GetValue<double>();
-                    if (scaled is null) return $"Le seuil de réussite est {mastery.ToString(CultureInfo.InvariantCulture)} : result.score.scaled est exigé.";
-                    if (passed && scaled < (double)mastery) return $"passed refusé : le score {scaled.Value.ToString(CultureInfo.InvariantCulture)} est sous le seuil de réussite {mastery.ToString(CultureInfo.InvariantCulture)}.";
-                    if (!passed && scaled >= (double)mastery) return $"failed refusé : le score {scaled.Value.ToString(CultureInfo.InvariantCulture)} atteint le seuil de réussite {mastery.ToString(CultureInfo.InvariantCulture)}.";
+                    if (scaled is not null && passed && scaled < (double)mastery) return $"passed refusé : le score {scaled.Value.ToString(CultureInfo.InvariantCulture)} est sous le seuil de réussite {mastery.ToString(CultureInfo.InvariantCulture)}.";
+                    if (scaled is not null && !passed && scaled >= (double)mastery) return $"failed refusé : le score {scaled.Value.ToString(CultureInfo.InvariantCulture)} atteint le seuil de réussite {mastery.ToString(CultureInfo.InvariantCulture)}.";
                     var declared = context?["extensions"]?[Cmi5Vocabulary.MasteryScoreExtension];
                     if (declared is null || Math.Abs(declared.GetValue<double>() - (double)mastery) > 1e-9)
                         return "context.extensions doit reprendre le seuil de réussite (masteryScore) transmis au lancement.";

@@ -93,7 +93,11 @@ public sealed class Cmi5Launcher(LearningDbContext db, ContentPackages packages,
 
         // moveOn is evaluated at registration (cmi5 9.6.1): NotApplicable AUs may satisfy blocks and the course before any launch.
         if (!statements.Any(s => s.VerbId == Cmi5Vocabulary.Launched))
-            await ProgressTracker.RecordSatisfiedAsync(writer, package, course, outcome, statements, actor, enrolment.Registration, Guid.NewGuid().ToString(), now, ct);
+            await ProgressTracker.ExclusivelyAsync(enrolment.Registration, async () =>
+            {
+                var current = await reader.ForRegistrationAsync(enrolment.Registration, ct);
+                await ProgressTracker.RecordSatisfiedAsync(writer, package, course, ProgressTracker.Compute(package, course, current).Result, current, actor, enrolment.Registration, Guid.NewGuid().ToString(), now, ct);
+            }, ct);
 
         var sessionId = Guid.NewGuid().ToString();
         var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
@@ -111,7 +115,12 @@ public sealed class Cmi5Launcher(LearningDbContext db, ContentPackages packages,
             ["moveOn"] = au.MoveOn,
             ["returnURL"] = returnUrl,
         };
-        if (au.MasteryScore is { } mastery) launchData["masteryScore"] = (double)mastery;
+        if (au.MasteryScore is { } mastery)
+        {
+            launchData["masteryScore"] = (double)mastery;
+            // In the template too: an AU that builds its passed/failed statements from it declares the threshold (cmi5 9.6.3.2).
+            launchData["contextTemplate"]!["extensions"]![Cmi5Vocabulary.MasteryScoreExtension] = (double)mastery;
+        }
         if (au.LaunchParameters is { } parameters) launchData["launchParameters"] = parameters;
         launchData["entitlementKey"] = new JsonObject { ["courseStructure"] = au.EntitlementKey ?? "" };
         if (au.EntitlementKey is null) ((JsonObject)launchData["entitlementKey"]!).Remove("courseStructure");
@@ -194,9 +203,12 @@ public sealed class Cmi5Launcher(LearningDbContext db, ContentPackages packages,
         await writer.StoreAsync(LmsStatement(actor, Cmi5Vocabulary.Waived, activityId, au.Id, enrolment.Registration, waiverSession, now,
             result: new JsonObject { ["success"] = true, ["completion"] = true, ["extensions"] = new JsonObject { [Cmi5Vocabulary.ReasonExtension] = reason.Trim() } }), ct);
         // What the waiver satisfies is recorded at once, in the waiver's session (cmi5 9.3.9).
-        var after = await reader.ForRegistrationAsync(enrolment.Registration, ct);
-        var (_, outcome) = ProgressTracker.Compute(package, course, after);
-        await ProgressTracker.RecordSatisfiedAsync(writer, package, course, outcome, after, actor, enrolment.Registration, waiverSession, now, ct);
+        await ProgressTracker.ExclusivelyAsync(enrolment.Registration, async () =>
+        {
+            var after = await reader.ForRegistrationAsync(enrolment.Registration, ct);
+            var (_, outcome) = ProgressTracker.Compute(package, course, after);
+            await ProgressTracker.RecordSatisfiedAsync(writer, package, course, outcome, after, actor, enrolment.Registration, waiverSession, now, ct);
+        }, ct);
     }
 
     public static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));

@@ -64,7 +64,21 @@ public sealed class ProgressTracker(LearningDbContext db, ContentPackages packag
         }
     }
 
-    public async Task EvaluateAsync(Guid registration, CancellationToken ct)
+    // One evaluation of a registration at a time in this process: the AU's request and the outbox may both evaluate it.
+    private static readonly SemaphoreSlim[] Stripes = [.. Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1))];
+
+    public Task EvaluateAsync(Guid registration, CancellationToken ct) => ExclusivelyAsync(registration, () => EvaluateNowAsync(registration, ct), ct);
+
+    /// <summary>Runs work that reads a registration's statements and records "satisfied" from them, one at a time per registration.</summary>
+    public static async Task ExclusivelyAsync(Guid registration, Func<Task> work, CancellationToken ct)
+    {
+        var stripe = Stripes[(registration.GetHashCode() & int.MaxValue) % Stripes.Length];
+        await stripe.WaitAsync(ct);
+        try { await work(); }
+        finally { stripe.Release(); }
+    }
+
+    private async Task EvaluateNowAsync(Guid registration, CancellationToken ct)
     {
         var enrolment = await db.Enrolments.FirstOrDefaultAsync(e => e.Registration == registration, ct);
         if (enrolment?.PackageId is not { } packageId) return;
@@ -105,6 +119,19 @@ public sealed class ProgressTracker(LearningDbContext db, ContentPackages packag
         }
         enrolment.Revision++;
         await db.SaveChangesAsync(ct);
+    }
+}
+
+/// <summary>
+/// Evaluates moveOn as soon as an AU's statement with an outcome (success or completion) is stored, before the LRS
+/// answers: the "satisfied" statements then precede the AU's "terminated" (cmi5 9.3.9, CATAPULT 004).
+/// </summary>
+public sealed class Cmi5SessionOutcomes(ProgressTracker tracker) : ILrsSessionStatementsStored
+{
+    public async Task StoredAsync(LrsSessionGrant session, IReadOnlyList<JsonObject> statements, CancellationToken ct = default)
+    {
+        if (statements.Any(s => s["result"]?["success"] is not null || s["result"]?["completion"] is not null))
+            await tracker.EvaluateAsync(session.Registration, ct);
     }
 }
 

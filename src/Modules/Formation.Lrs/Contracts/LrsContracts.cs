@@ -50,6 +50,14 @@ public interface ILrsSessionStatementPolicy
     Task<string?> CheckAsync(LrsSessionGrant session, JsonObject statement, CancellationToken ct = default);
 }
 
+/// Optional hook the LMS plugs in: called once statements sent with a session token are stored, before the LRS answers,
+/// so that what they settle (cmi5 "satisfied" for blocks and the course) is recorded before the AU's next statement.
+/// A failure is logged and does not fail the AU's request (the <see cref="LrsStatementStored"/> events come after).
+public interface ILrsSessionStatementsStored
+{
+    Task StoredAsync(LrsSessionGrant session, IReadOnlyList<JsonObject> statements, CancellationToken ct = default);
+}
+
 /// Raised (domain event, through the outbox, in the same transaction as the insert) for each stored statement that
 /// carries context.registration — not for the others (keeps bulk ingest cheap).
 public sealed record LrsStatementStored(string TenantId, Guid StatementId, string VerbId, string ActivityId,

@@ -102,6 +102,8 @@ public sealed class LrsSessionCredential : ITenantOwned
     public required string SessionId { get; set; }
     public long ExpiresTicks { get; set; }
     public bool Revoked { get; set; }
+    /// <summary>The AU read its learner's cmi5 preferences with this session (cmi5 11.0: before "initialized").</summary>
+    public bool PreferencesRead { get; set; }
 }
 
 public sealed class LrsDbContext(DbContextOptions<LrsDbContext> options, ShellDatabase database, TenantContext tenant)

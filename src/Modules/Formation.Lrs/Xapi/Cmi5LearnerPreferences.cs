@@ -8,11 +8,14 @@ namespace Formation.Lrs.Xapi;
 /// The learner preferences document of cmi5 (section 11, agent profile "cmi5LearnerPreferences"). An AU writing it with
 /// its session token must send a JSON object whose <c>languagePreference</c> is a comma-separated list of language
 /// tags and whose <c>audioPreference</c> is "on" or "off"; anything else is refused with 403, as cmi5 asks of the LMS.
-/// Other callers (an LMS with its own credentials) write any agent profile as plain xAPI allows.
+/// Other callers (an LMS with its own credentials) write any agent profile as plain xAPI allows. An AU reads the
+/// document before it sends "initialized" (cmi5 11.0): the LRS refuses an initialized statement of a session that did not.
 /// </summary>
 internal static partial class Cmi5LearnerPreferences
 {
     public const string ProfileId = "cmi5LearnerPreferences";
+    public const string InitializedVerb = "http://adlnet.gov/expapi/verbs/initialized";
+    public const string LaunchDataStateId = "LMS.LaunchData";
 
     /// <param name="complete">A whole document (PUT): both preferences are required; a merge (POST) may send one.</param>
     public static void Check(string? contentType, byte[] body, bool complete)

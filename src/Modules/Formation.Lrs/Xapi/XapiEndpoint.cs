@@ -6,6 +6,7 @@ using Formation.Lrs.Contracts;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 using System.Security.Cryptography.X509Certificates;
@@ -223,11 +224,26 @@ internal sealed class XapiEndpoint(StatementStore statements, DocumentStore docu
                 if (XapiJson.Str(statement["context"]?["registration"]) is not { } registration
                     || !Guid.TryParse(registration, out var r) || r != session.Registration)
                     throw new XapiException(403, "The statement's registration is not the session's registration.");
+                if (XapiJson.Str(statement["verb"]?["id"]) == "http://adlnet.gov/expapi/verbs/voided")
+                    throw new XapiException(403, "AU session credentials cannot void statements (cmi5 6.3).");
+                if (XapiJson.Str(statement["verb"]?["id"]) == Cmi5LearnerPreferences.InitializedVerb
+                    && !await services.GetRequiredService<LrsSessionTokens>().HasReadPreferencesAsync(caller.Key, ct))
+                    throw new XapiException(403, "The AU must read the learner preferences (agent profile cmi5LearnerPreferences) before its initialized statement (cmi5 11.0).");
                 foreach (var policy in services.GetServices<ILrsSessionStatementPolicy>())
                     if (await policy.CheckAsync(session, statement, ct) is { } reason) throw new XapiException(403, reason);
             }
         }
-        return await ingest.StoreAsync(new IngestRequest(tenant.Required, list, caller.Authority, request.Version == XapiVersion.V200 ? "2.0.0" : "1.0.0", attachments), ct);
+        var ids = await ingest.StoreAsync(new IngestRequest(tenant.Required, list, caller.Authority, request.Version == XapiVersion.V200 ? "2.0.0" : "1.0.0", attachments), ct);
+        if (caller.Session is { } stored)
+            foreach (var hook in services.GetServices<ILrsSessionStatementsStored>())
+            {
+                try { await hook.StoredAsync(stored, list, ct); }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    services.GetRequiredService<ILogger<XapiEndpoint>>().LogWarning(ex, "Suite des déclarations de session non appliquée (registration {Registration})", stored.Registration);
+                }
+            }
+        return ids;
     }
 
     private static void Require(LrsCaller caller, string scope, bool write)
@@ -557,6 +573,9 @@ internal sealed class XapiEndpoint(StatementStore statements, DocumentStore docu
         if (caller.Session is { } session && (agentKey != XapiJson.ActorKey(session.Actor)))
             throw new XapiException(403, "These credentials only reach the session learner's documents.");
         request.Query.TryGetValue("stateId", out var stateId);
+        // LMS.LaunchData is the LMS's: an AU only reads it (cmi5 10.2.1).
+        if (caller.Session is not null && request.Method is not ("GET" or "HEAD") && (stateId is null or Cmi5LearnerPreferences.LaunchDataStateId))
+            throw new XapiException(403, "An AU may read LMS.LaunchData, not write or delete it.");
         if (stateId is null)
         {
             if (request.Method is "GET" or "HEAD")
@@ -613,8 +632,11 @@ internal sealed class XapiEndpoint(StatementStore statements, DocumentStore docu
             return;
         }
         if (request.Query.ContainsKey("since")) throw XapiException.Bad("since cannot be used with profileId.");
-        if (caller.Session is not null && profileId == Cmi5LearnerPreferences.ProfileId && request.Method is "PUT" or "POST")
-            Cmi5LearnerPreferences.Check(request.ContentType, request.Body, complete: request.Method == "PUT");
+        if (caller.Session is not null && profileId == Cmi5LearnerPreferences.ProfileId)
+        {
+            if (request.Method is "PUT" or "POST") Cmi5LearnerPreferences.Check(request.ContentType, request.Body, complete: request.Method == "PUT");
+            else if (request.Method is "GET" or "HEAD") await services.GetRequiredService<LrsSessionTokens>().MarkPreferencesReadAsync(caller.Key, http.RequestAborted);
+        }
         await DocumentAsync(http, request, new DocumentKey(DocumentStore.AgentProfile, "", agentKey, "", profileId), concurrencyRequired: true);
     }
 

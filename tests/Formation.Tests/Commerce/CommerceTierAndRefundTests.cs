@@ -242,5 +242,6 @@ public sealed class CommerceTierAndRefundTests(CommerceFixture fixture) : IAsync
         var secondClient = Factory.ClientFor(_portal.Host);
         await secondClient.LogInAsync(emails[1], TestPortal.Password);
         Assert.Contains("Accès clos (place reprise par l&#x27;employeur)", await secondClient.GetStringAsync("/mes-formations"));
+        Assert.Contains("Accès clos", await manager.GetStringAsync("/employeur/equipe"));
     }
 }

@@ -21,7 +21,7 @@ public sealed record CreateModule(string Slug, Guid PublisherId, ModuleContent C
 /// </summary>
 public sealed class CatalogAuthoring(
     CatalogDbContext db, ShellDatabase database, DomainEvents events, OrganisationDirectory organisations,
-    TenantContext tenant, AppPaths paths, TimeProvider time, IEnumerable<IModuleEditLock> editLocks)
+    TenantContext tenant, AppPaths paths, TimeProvider time, IEnumerable<IModuleEditLock> editLocks, CurationCache curations)
 {
     public const int MaxCoverBytes = 2 * 1024 * 1024;
 
@@ -176,6 +176,7 @@ public sealed class CatalogAuthoring(
             await db.SaveChangesAsync(ct);
             await events.RaiseAsync(new CatalogCurationChanged(tenant.Required.Id), ct);
         }, ct);
+        curations.Invalidate(tenant.Required.Id);
     }
 
     /// <summary>Ids of the shared (platform) modules with these slugs; unknown slugs are reported.</summary>

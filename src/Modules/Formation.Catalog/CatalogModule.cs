@@ -33,6 +33,7 @@ public sealed class CatalogModule : FormationModule
     public override void ConfigureServices(IServiceCollection services, IConfiguration configuration)
     {
         services.AddModuleDbContext<CatalogDbContext>();
+        services.AddSingleton<CurationCache>();
         services.AddScoped<CatalogReader>();
         services.AddScoped<ICatalogReader>(sp => sp.GetRequiredService<CatalogReader>());
         services.AddScoped<ICatalogOverview>(sp => sp.GetRequiredService<CatalogReader>());

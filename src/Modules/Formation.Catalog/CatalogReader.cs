@@ -1,13 +1,20 @@
 using System.Runtime.CompilerServices;
 using Formation.Catalog.Contracts;
 using Formation.Catalog.Data;
+using Formation.Shell.Caching;
 using Formation.Shell.Tenancy;
 using Microsoft.EntityFrameworkCore;
 
 namespace Formation.Catalog;
 
+/// <summary>
+/// Each portal's curation, read on every search and catalogue page: kept in memory, dropped by
+/// <see cref="CatalogAuthoring.SetCurationAsync"/> once saved.
+/// </summary>
+public sealed class CurationCache(TimeProvider time) : PortalCache<CatalogCurationDto>(time);
+
 /// <summary>The catalogue's read side: for other modules (<see cref="ICatalogReader"/>) and for the portal's pages (visibility applied).</summary>
-public sealed class CatalogReader(CatalogDbContext db, TenantContext tenant) : ICatalogReader, ICatalogOverview, ICatalogAuthoringReader
+public sealed class CatalogReader(CatalogDbContext db, TenantContext tenant, CurationCache curations) : ICatalogReader, ICatalogOverview, ICatalogAuthoringReader
 {
     public Task<AuthoredModule?> GetOwnAsync(Guid moduleId, CancellationToken ct = default) => OwnAsync(x => x.Id == moduleId, ct);
     public Task<AuthoredModule?> GetOwnBySlugAsync(string slug, CancellationToken ct = default) => OwnAsync(x => x.Slug == slug, ct);
@@ -60,11 +67,12 @@ public sealed class CatalogReader(CatalogDbContext db, TenantContext tenant) : I
         return null;
     }
 
-    public async Task<CatalogCurationDto> GetCurationAsync(string tenantId, CancellationToken ct = default)
-    {
-        var row = await db.Curations.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(c => c.TenantId == tenantId, ct);
-        return row?.ToDto() ?? CatalogCurationDto.ShowAll;
-    }
+    public async Task<CatalogCurationDto> GetCurationAsync(string tenantId, CancellationToken ct = default) =>
+        await curations.GetOrLoadAsync(tenantId, async c =>
+        {
+            var row = await db.Curations.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(x => x.TenantId == tenantId, c);
+            return row?.ToDto() ?? CatalogCurationDto.ShowAll;
+        }, ct);
 
     /// <summary>The published module of this slug that the current portal shows (its own first), or null.</summary>
     public async Task<PublishedModule?> FindVisibleAsync(string slug, CancellationToken ct = default)

@@ -1,6 +1,6 @@
-using System.Collections.Concurrent;
 using Formation.Content.Contracts;
 using Formation.Content.Data;
+using Formation.Shell.Caching;
 using Formation.Shell.Tenancy;
 using Microsoft.EntityFrameworkCore;
 
@@ -12,26 +12,7 @@ namespace Formation.Content;
 /// several web nodes converge. Whether an item shows is decided at each read with <see cref="TimeProvider"/>, so a
 /// scheduled item appears at its time without a job.
 /// </summary>
-public sealed class ContentCache(TimeProvider time)
-{
-    private static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
-    private readonly ConcurrentDictionary<string, (DateTimeOffset Loaded, Task<IReadOnlyList<PublishedContent>> Items)> _entries = new();
-
-    internal async Task<IReadOnlyList<PublishedContent>> GetAsync(string tenantId, Func<Task<IReadOnlyList<PublishedContent>>> load)
-    {
-        var now = time.GetUtcNow();
-        if (_entries.TryGetValue(tenantId, out var entry) && now - entry.Loaded < Lifetime && entry.Items.IsCompletedSuccessfully) return entry.Items.Result;
-        var items = await load();
-        _entries[tenantId] = (now, Task.FromResult(items));
-        return items;
-    }
-
-    public void Invalidate(string tenantId)
-    {
-        if (tenantId == TenantInfo.PlatformId) _entries.Clear();
-        else _entries.TryRemove(tenantId, out _);
-    }
-}
+public sealed class ContentCache(TimeProvider time) : PortalCache<IReadOnlyList<PublishedContent>>(time);
 
 /// <summary>The read side: what a portal shows now.</summary>
 public sealed class ContentReader(ContentDbContext db, TenantContext tenant, TimeProvider time, ContentCache cache)
@@ -41,7 +22,7 @@ public sealed class ContentReader(ContentDbContext db, TenantContext tenant, Tim
     private async Task<IReadOnlyList<PublishedContent>> AllPublishedAsync(CancellationToken ct)
     {
         var tenantId = tenant.Required.Id;
-        return await cache.GetAsync(tenantId, () => LoadAsync(tenantId, ct));
+        return await cache.GetOrLoadAsync(tenantId, c => LoadAsync(tenantId, c), ct);
     }
 
     private async Task<IReadOnlyList<PublishedContent>> LoadAsync(string tenantId, CancellationToken ct)

@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using Formation.Content.Data;
+using Formation.Shell.Caching;
 using Formation.Shell.Navigation;
 using Formation.Shell.Tenancy;
 using Formation.Shell.Validation;
@@ -57,34 +57,22 @@ public sealed class ContentMenus(ContentDbContext db, TenantContext tenant, Menu
         (Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme == "https"));
 }
 
-public sealed class MenuCache
-{
-    private readonly ConcurrentDictionary<string, (DateTimeOffset Loaded, IReadOnlyList<MenuItem> Items)> _entries = new();
-    public bool TryGet(string tenantId, DateTimeOffset now, out IReadOnlyList<MenuItem> items)
-    {
-        items = [];
-        if (!_entries.TryGetValue(tenantId, out var e) || now - e.Loaded > TimeSpan.FromSeconds(30)) return false;
-        items = e.Items;
-        return true;
-    }
-    public void Set(string tenantId, DateTimeOffset now, IReadOnlyList<MenuItem> items) => _entries[tenantId] = (now, items);
-    public void Invalidate(string tenantId) => _entries.TryRemove(tenantId, out _);
-}
+/// <summary>Each portal's main menu, kept in memory (see <see cref="PortalCache{T}"/>).</summary>
+public sealed class MenuCache(TimeProvider time) : PortalCache<IReadOnlyList<MenuItem>>(time);
 
 /// <summary>Puts the portal's menu into the theme's main navigation.</summary>
-internal sealed class ContentMenuSource(ContentDbContext db, MenuCache cache, TimeProvider time) : IMenuSource
+internal sealed class ContentMenuSource(ContentDbContext db, MenuCache cache) : IMenuSource
 {
     public async Task<IReadOnlyList<MenuItem>> GetItemsAsync(string menu, TenantInfo tenant, CancellationToken ct)
     {
         if (menu != Menus.Main) return [];
-        var now = time.GetUtcNow();
-        if (cache.TryGet(tenant.Id, now, out var cached)) return cached;
-        var rows = await db.MenuItems.IgnoreQueryFilters().AsNoTracking().Where(m => m.TenantId == tenant.Id).OrderBy(m => m.Order).ThenBy(m => m.Text).ToListAsync(ct);
-        var items = rows.Where(r => r.ParentId is null)
-            .Select((r, i) => new MenuItem(r.Text, r.Url, Menus.Main, ContentMenus.FirstOrder + i,
-                Children: rows.Where(c => c.ParentId == r.Id).Select(c => new MenuItem(c.Text, c.Url, Menus.Main, c.Order)).ToList()))
-            .ToList();
-        cache.Set(tenant.Id, now, items);
-        return items;
+        return await cache.GetOrLoadAsync(tenant.Id, async c =>
+        {
+            var rows = await db.MenuItems.IgnoreQueryFilters().AsNoTracking().Where(m => m.TenantId == tenant.Id).OrderBy(m => m.Order).ThenBy(m => m.Text).ToListAsync(c);
+            return (IReadOnlyList<MenuItem>)rows.Where(r => r.ParentId is null)
+                .Select((r, i) => new MenuItem(r.Text, r.Url, Menus.Main, ContentMenus.FirstOrder + i,
+                    Children: rows.Where(x => x.ParentId == r.Id).Select(x => new MenuItem(x.Text, x.Url, Menus.Main, x.Order)).ToList()))
+                .ToList();
+        }, ct);
     }
 }

@@ -34,9 +34,10 @@ public sealed class ShellDatabase(ConnectionFactory factory) : IAsyncDisposable,
     public DbTransaction? Transaction { get; private set; }
     public DatabaseProvider Provider => factory.Settings.Provider;
 
-    /// <summary>Called by each module DbContext when created in this scope.</summary>
+    /// <summary>Called by each module DbContext when created in this scope: it gets the scope's connection.</summary>
     public void Attach(DbContext context)
     {
+        context.Database.SetDbConnection(Connection);
         _contexts.Add(context);
         if (Transaction is not null) context.Database.UseTransaction(Transaction);
     }
@@ -96,16 +97,17 @@ public sealed class ShellTransaction(ShellDatabase database) : IAsyncDisposable
 
 public static class DbContextOptionsBuilderExtensions
 {
-    /// <summary>Registers a module's DbContext on the scope's shared connection (see <see cref="ShellDatabase"/>).</summary>
+    /// <summary>
+    /// Registers a module's DbContext on the scope's shared connection (see <see cref="ShellDatabase"/>). The options are
+    /// built once (singleton, provider only); each context receives the scope's connection in <see cref="ShellDatabase.Attach"/>,
+    /// since building options per request showed in page profiles.
+    /// </summary>
     public static Microsoft.Extensions.DependencyInjection.IServiceCollection AddModuleDbContext<TContext>(this Microsoft.Extensions.DependencyInjection.IServiceCollection services)
         where TContext : DbContext =>
         Microsoft.Extensions.DependencyInjection.EntityFrameworkServiceCollectionExtensions.AddDbContext<TContext>(services,
-            (sp, o) => o.UseShellDatabase(Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<ShellDatabase>(sp)));
+            (sp, o) => o.UseShellProvider(Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<DatabaseSettings>(sp).Provider),
+            Microsoft.Extensions.DependencyInjection.ServiceLifetime.Scoped, Microsoft.Extensions.DependencyInjection.ServiceLifetime.Singleton);
 
-    public static DbContextOptionsBuilder UseShellDatabase(this DbContextOptionsBuilder builder, ShellDatabase database)
-    {
-        if (database.Provider == DatabaseProvider.Postgres) builder.UseNpgsql(database.Connection);
-        else builder.UseSqlite(database.Connection);
-        return builder;
-    }
+    private static DbContextOptionsBuilder UseShellProvider(this DbContextOptionsBuilder builder, DatabaseProvider provider) =>
+        provider == DatabaseProvider.Postgres ? builder.UseNpgsql() : builder.UseSqlite();
 }

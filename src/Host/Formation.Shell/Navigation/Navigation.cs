@@ -34,38 +34,45 @@ public interface IMenuSource
 
 public sealed class NavigationService(IEnumerable<INavigationProvider> providers, FeatureService features)
 {
+    // Providers are singletons with fixed entries: resolved (feature) and sorted once, filtered per request.
+    private readonly Lazy<IReadOnlyList<(MenuItem Item, string? Feature)>> _entries = new(() => providers
+        .SelectMany(p =>
+        {
+            var moduleFeature = features.Catalog.ModuleOf(p.GetType().Assembly)?.Manifest.EffectiveFeatures[0].Id;
+            return p.GetItems().Select(item => (item, item.FeatureId ?? moduleFeature));
+        })
+        .OrderBy(e => e.Item1.Order).ThenBy(e => e.Item1.Text, StringComparer.CurrentCulture)
+        .ToList());
+
     public IReadOnlyList<MenuItem> For(string menu, TenantInfo tenant, ClaimsPrincipal user)
     {
         var signedIn = user.Identity?.IsAuthenticated == true;
         var items = new List<MenuItem>();
-        foreach (var provider in providers)
+        foreach (var (item, feature) in _entries.Value)
         {
-            var moduleFeature = features.Catalog.ModuleOf(provider.GetType().Assembly)?.Manifest.EffectiveFeatures[0].Id;
-            foreach (var item in provider.GetItems())
-            {
-                if (item.Menu != menu) continue;
-                var feature = item.FeatureId ?? moduleFeature;
-                if (feature is not null && !features.IsEnabled(tenant, feature)) continue;
-                if (item.PlatformOnly && !tenant.IsPlatform) continue;
-                if (item.AnonymousOnly && signedIn) continue;
-                if ((item.AuthenticatedOnly || item.Roles is { Count: > 0 }) && !signedIn) continue;
-                if (item.Roles is { Count: > 0 } roles && !roles.Any(user.IsInRole)) continue;
-                items.Add(item);
-            }
+            if (item.Menu != menu) continue;
+            if (feature is not null && !features.IsEnabled(tenant, feature)) continue;
+            if (item.PlatformOnly && !tenant.IsPlatform) continue;
+            if (item.AnonymousOnly && signedIn) continue;
+            if ((item.AuthenticatedOnly || item.Roles is { Count: > 0 }) && !signedIn) continue;
+            if (item.Roles is { Count: > 0 } roles && !roles.Any(user.IsInRole)) continue;
+            items.Add(item);
         }
-        return items.OrderBy(i => i.Order).ThenBy(i => i.Text, StringComparer.CurrentCulture).ToList();
+        return items;
     }
 
     /// <summary>The static entries plus those of the portal's <see cref="IMenuSource"/>s whose module is on.</summary>
     public async Task<IReadOnlyList<MenuItem>> ForAsync(string menu, TenantInfo tenant, ClaimsPrincipal user, IEnumerable<IMenuSource> sources, CancellationToken ct = default)
     {
-        var items = For(menu, tenant, user).ToList();
+        var items = For(menu, tenant, user);
+        List<MenuItem>? merged = null;
         foreach (var source in sources)
         {
             var moduleFeature = features.Catalog.ModuleOf(source.GetType().Assembly)?.Manifest.EffectiveFeatures[0].Id;
             if (moduleFeature is not null && !features.IsEnabled(tenant, moduleFeature)) continue;
-            items.AddRange(await source.GetItemsAsync(menu, tenant, ct));
+            var added = await source.GetItemsAsync(menu, tenant, ct);
+            if (added.Count > 0) (merged ??= [.. items]).AddRange(added);
         }
-        return items.OrderBy(i => i.Order).ThenBy(i => i.Text, StringComparer.CurrentCulture).ToList();
+        return merged is null ? items : merged.OrderBy(i => i.Order).ThenBy(i => i.Text, StringComparer.CurrentCulture).ToList();
     }
 }

@@ -93,6 +93,10 @@ public sealed class Cmi5Launcher(LearningDbContext db, ContentPackages packages,
         var open = await db.Sessions.Where(s => s.EnrolmentId == enrolment.Id && s.EndedUtc == null).ToListAsync(ct);
         foreach (var previous in open) await AbandonAsync(previous, actor, enrolment.Registration, statements, now, ct);
 
+        // moveOn is evaluated at registration (cmi5 9.6.1): NotApplicable AUs may satisfy blocks and the course before any launch.
+        if (!statements.Any(s => s.VerbId == Cmi5Vocabulary.Launched))
+            await ProgressTracker.RecordSatisfiedAsync(writer, package, course, outcome, statements, actor, enrolment.Registration, Guid.NewGuid().ToString(), now, ct);
+
         var sessionId = Guid.NewGuid().ToString();
         var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         var auUrl = Uri.TryCreate(au.Url, UriKind.Absolute, out _) ? au.Url : urls.Content(package.Id, au.Url);
@@ -187,8 +191,14 @@ public sealed class Cmi5Launcher(LearningDbContext db, ContentPackages packages,
         await db.Enrolments.Where(e => e.Id == enrolment.Id).ExecuteUpdateAsync(u => u.SetProperty(e => e.PackageId, e => e.PackageId ?? packageId), ct);
         var launched = statements.FirstOrDefault(s => s.VerbId == Cmi5Vocabulary.Launched);
         var actor = launched is not null ? JsonNode.Parse(launched.Json)!["actor"]!.AsObject() : await ActorAsync(enrolment, urls);
-        await writer.StoreAsync(LmsStatement(actor, Cmi5Vocabulary.Waived, activityId, au.Id, enrolment.Registration, Guid.NewGuid().ToString(), time.GetUtcNow(),
+        var waiverSession = Guid.NewGuid().ToString();
+        var now = time.GetUtcNow();
+        await writer.StoreAsync(LmsStatement(actor, Cmi5Vocabulary.Waived, activityId, au.Id, enrolment.Registration, waiverSession, now,
             result: new JsonObject { ["success"] = true, ["completion"] = true, ["extensions"] = new JsonObject { [Cmi5Vocabulary.ReasonExtension] = reason.Trim() } }), ct);
+        // What the waiver satisfies is recorded at once, in the waiver's session (cmi5 9.3.9).
+        var after = await reader.ForRegistrationAsync(enrolment.Registration, ct);
+        var (_, outcome) = ProgressTracker.Compute(package, course, after);
+        await ProgressTracker.RecordSatisfiedAsync(writer, package, course, outcome, after, actor, enrolment.Registration, waiverSession, now, ct);
     }
 
     /// <summary>Why a closed enrolment launches nothing, in the learner's words.</summary>

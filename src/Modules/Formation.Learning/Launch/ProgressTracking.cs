@@ -45,6 +45,25 @@ public sealed class ProgressTracker(LearningDbContext db, ContentPackages packag
         return (facts, MoveOnEvaluator.Evaluate(course, id => facts[id]));
     }
 
+    /// <summary>Records "satisfied" for each block (innermost first) and the course newly satisfied; once each per registration.</summary>
+    public static async Task RecordSatisfiedAsync(ILrsStatementWriter writer, ContentPackage package, CourseStructure course, MoveOnResult result,
+        IReadOnlyList<LrsStatementSummary> statements, JsonObject actor, Guid registration, string sessionId, DateTimeOffset now, CancellationToken ct)
+    {
+        var satisfiedIds = statements.Where(s => s.VerbId == Cmi5Vocabulary.Satisfied).Select(s => s.ActivityId).ToHashSet(StringComparer.Ordinal);
+        foreach (var block in course.Blocks().Where(b => result.SatisfiedBlocks.Contains(b.Id)).Reverse())
+        {
+            var id = Cmi5Ids.ActivityId(package.Id, block.Id);
+            if (satisfiedIds.Add(id))
+                await writer.StoreAsync(Cmi5Launcher.LmsStatement(actor, Cmi5Vocabulary.Satisfied, id, block.Id, registration, sessionId, now, objectType: Cmi5Vocabulary.BlockType), ct);
+        }
+        if (result.CourseSatisfied)
+        {
+            var id = Cmi5Ids.ActivityId(package.Id, course.Id);
+            if (satisfiedIds.Add(id))
+                await writer.StoreAsync(Cmi5Launcher.LmsStatement(actor, Cmi5Vocabulary.Satisfied, id, course.Id, registration, sessionId, now, objectType: Cmi5Vocabulary.CourseType), ct);
+        }
+    }
+
     public async Task EvaluateAsync(Guid registration, CancellationToken ct)
     {
         var enrolment = await db.Enrolments.FirstOrDefaultAsync(e => e.Registration == registration, ct);
@@ -63,19 +82,7 @@ public sealed class ProgressTracker(LearningDbContext db, ContentPackages packag
             // Satisfied statements go with the session that triggered them (cmi5 9.3.9); a missing one is recorded once.
             var actor = JsonNode.Parse(launched.Json)!["actor"]!.AsObject();
             var sessionId = statements.OrderByDescending(s => s.Stored).FirstOrDefault(s => s.SessionId is not null)?.SessionId ?? Guid.NewGuid().ToString();
-            var satisfiedIds = statements.Where(s => s.VerbId == Cmi5Vocabulary.Satisfied).Select(s => s.ActivityId).ToHashSet(StringComparer.Ordinal);
-            foreach (var block in course.Blocks().Where(b => result.SatisfiedBlocks.Contains(b.Id)).Reverse())
-            {
-                var id = Cmi5Ids.ActivityId(package.Id, block.Id);
-                if (satisfiedIds.Add(id))
-                    await writer.StoreAsync(Cmi5Launcher.LmsStatement(actor, Cmi5Vocabulary.Satisfied, id, block.Id, registration, sessionId, now, objectType: Cmi5Vocabulary.BlockType), ct);
-            }
-            if (result.CourseSatisfied)
-            {
-                var id = Cmi5Ids.ActivityId(package.Id, course.Id);
-                if (satisfiedIds.Add(id))
-                    await writer.StoreAsync(Cmi5Launcher.LmsStatement(actor, Cmi5Vocabulary.Satisfied, id, course.Id, registration, sessionId, now, objectType: Cmi5Vocabulary.CourseType), ct);
-            }
+            await RecordSatisfiedAsync(writer, package, course, result, statements, actor, registration, sessionId, now, ct);
         }
 
         var progress = new LearningProgress(result.SatisfiedAus.ToHashSet(), result.SatisfiedBlocks.ToHashSet(), result.CourseSatisfied,

@@ -89,6 +89,10 @@ public static class CourseStructureReader
         var course = root.Element(Ns + "course")!;
         var children = ReadChildren(root, limits, new AuCounter());
         var ids = new HashSet<string>(StringComparer.Ordinal) { Trim(course.Attribute("id")!.Value) };
+        var objectives = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var objective in root.Element(Ns + "objectives")?.Elements(Ns + "objective") ?? [])
+            if (!objectives.Add(objective.Attribute("id")!.Value.Trim()))
+                throw new PackageRejectedException($"L'objectif « {objective.Attribute("id")!.Value.Trim()} » est déclaré deux fois dans cmi5.xml.");
         foreach (var child in Flatten(children))
             if (!ids.Add(child.Id)) throw new PackageRejectedException($"L'identifiant « {child.Id} » est utilisé deux fois dans cmi5.xml : le cours, chaque bloc et chaque AU ont un identifiant unique.");
         return new CourseStructure(Trim(course.Attribute("id")!.Value), Text(course.Element(Ns + "title")) ?? "Cours", Text(course.Element(Ns + "description")), children);

@@ -17,7 +17,8 @@ public sealed class AccessibilityTests(PortalFixture fixture, ITestOutputHelper 
         var data = new TheoryData<string, string>();
         foreach (var portal in Portals.All)
             foreach (var path in new[] { "/", "/connexion", "/formations", "/recherche?q=attachement", "/formations/reperer-violences-role-educateur",
-                                         "/actualites", "/ressources", "/actualites/loi-7-fevrier-2022-ce-qui-change", "/bonnes-pratiques/reseau-pairs-aidants-sortie-ase", "/verifier" })
+                                         "/actualites", "/ressources", "/actualites/loi-7-fevrier-2022-ce-qui-change", "/bonnes-pratiques/reseau-pairs-aidants-sortie-ase", "/verifier",
+                                         "/recherche?source=cpf", "/catalogue-national/01234567800012_DEES-VAE-DEMO" })
                 data.Add(portal.Key, path);
         return data;
     }
@@ -56,6 +57,10 @@ public sealed class AccessibilityTests(PortalFixture fixture, ITestOutputHelper 
         { "apprenant@departement.formation.test", "departement", "/mes-formations" },
         { "employeur@plateforme.formation.test", "plateforme", "/mes-formations/equipe" },
         { "operateur@plateforme.formation.test", "plateforme", "/plateforme/portails" },
+        { "operateur@plateforme.formation.test", "plateforme", "/plateforme/catalogue-national" },
+        { "operateur@plateforme.formation.test", "plateforme", "/plateforme/catalogue-national/regles" },
+        { "employeur@departement.formation.test", "departement", "/employeur/abondements-cpf" },
+        { "employeur@departement.formation.test", "departement", "/employeur/abondements-cpf/nouveau?formation=45678912300018_IP-DISTANCE-DEMO" },
         { "admin@federation.formation.test", "federation", "/admin/contenus" },
         { "admin@departement.formation.test", "departement", "/admin/contenus/edition?type=Resource" },
         { "admin@departement.formation.test", "departement", "/admin/medias" },

@@ -212,7 +212,7 @@ public sealed class SearchBenchmark : IDisposable
     {
         var budget = new Budget(_options.Warmup, Math.Max(50, _options.Iterations / 2), TimeSpan.FromSeconds(_options.SecondsPerMeasurement));
         var portal = (await _services.GetRequiredService<ITenantDirectory>().GetAllAsync()).Single(t => t.Id == PortalId);
-        var newest = _index.Search(new SearchQuery { Sort = SearchSort.Newest }, new ModuleVisibility(PortalId, await CurationAsync())).Hits.Take(6).Select(h => h.Id).ToList();
+        var newest = _index.Search(new SearchQuery { Sort = SearchSort.Newest }, new ModuleVisibility(PortalId, await CurationAsync())).Hits.Take(6).Select(h => Guid.Parse(h.Id)).ToList();
         await budget.RunAsync(round.Curation, async () =>
         {
             await using var scope = _services.CreateAsyncScope();

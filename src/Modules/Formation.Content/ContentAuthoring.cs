@@ -145,7 +145,7 @@ public sealed partial class ContentAuthoring(ContentDbContext db, TenantContext 
             await database.InTransactionAsync(async () =>
             {
                 await db.SaveChangesAsync(ct);
-                await events.RaiseAsync(new SearchableDocumentChanged(ContentSearchSource.SourceName, item.Id), ct);
+                await events.RaiseAsync(new SearchableDocumentChanged(ContentSearchSource.SourceName, item.Id.ToString("D")), ct);
             }, ct);
         }
         catch (DbUpdateConcurrencyException) { throw new ValidationFailedException("Title", "Ce contenu a été modifié par quelqu'un d'autre pendant que vous l'éditiez : rechargez la page."); }
@@ -183,7 +183,7 @@ public sealed partial class ContentAuthoring(ContentDbContext db, TenantContext 
         await database.InTransactionAsync(async () =>
         {
             await db.SaveChangesAsync(ct);
-            await events.RaiseAsync(new SearchableDocumentChanged(ContentSearchSource.SourceName, id), ct);
+            await events.RaiseAsync(new SearchableDocumentChanged(ContentSearchSource.SourceName, id.ToString("D")), ct);
         }, ct);
         cache.Invalidate(tenant.Required.Id);
     }

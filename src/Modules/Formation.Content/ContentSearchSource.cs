@@ -22,15 +22,16 @@ internal sealed class ContentSearchSource(ContentDbContext db) : ISearchableSour
         await foreach (var item in items.WithCancellation(ct)) yield return ToDocument(item);
     }
 
-    public async Task<SearchableDocument?> GetAsync(Guid id, CancellationToken ct = default)
+    public async Task<SearchableDocument?> GetAsync(string key, CancellationToken ct = default)
     {
+        if (!Guid.TryParse(key, out var id)) return null;
         var item = await db.Items.IgnoreQueryFilters().AsNoTracking().SingleOrDefaultAsync(i => i.Id == id, ct);
         return item is { Status: ContentStatus.Published } ? ToDocument(item) : null;
     }
 
     private static SearchableDocument ToDocument(ContentItem item) => new()
     {
-        Id = item.Id, FeatureId = ContentModule.FeatureId, Source = SourceName, OwnerTenantId = item.TenantId,
+        Key = item.Id.ToString("D"), FeatureId = ContentModule.FeatureId, Source = SourceName, OwnerTenantId = item.TenantId,
         SharedWithAllPortals = item.SharedWithAllPortals && item.TenantId == TenantInfo.PlatformId,
         Title = item.Title, Summary = item.Summary,
         Body = string.Join("\n", new[] { PlainText(item.BodyMarkdown), item.Fields.Context, item.Fields.WhatWasDone, item.Fields.Results, item.Fields.Source, item.Fields.Territory }.Where(t => !string.IsNullOrWhiteSpace(t))),

@@ -108,7 +108,7 @@ public sealed class Moderation(
             if (outcome == "approve") item.PublishUtc = now;
             item.UpdatedUtc = now;
             await db.SaveChangesAsync(ct);
-            await events.RaiseAsync(new Formation.Shell.Search.SearchableDocumentChanged(ContentSearchSource.SourceName, item.Id), ct);
+            await events.RaiseAsync(new Formation.Shell.Search.SearchableDocumentChanged(ContentSearchSource.SourceName, item.Id.ToString("D")), ct);
         }, ct);
         cache.Invalidate(tenant.Required.Id);
         await NotifyAuthorAsync(item, outcome, message, ct);

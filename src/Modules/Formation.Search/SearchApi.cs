@@ -35,11 +35,18 @@ public sealed record SearchResponse(int Total, IReadOnlyList<SearchHitDto> Hits,
 {
     public static SearchResponse From(SearchResults results, PathString pathBase) => new(
         results.Total,
-        results.Hits.Select(h => new SearchHitDto(h.Id, h.Title, h.Summary, h.Source, pathBase + "/formations/" + h.Slug, h.Highlights)).ToList(),
+        results.Hits.Select(h => new SearchHitDto(h.Id, h.Title, h.Summary, h.Source, pathBase + h.Path, h.Highlights) { ExternalUrl = h.ExternalUrl }).ToList(),
         results.Facets.ToDictionary(f => f.Facet.Name, f => (IReadOnlyList<FacetValueDto>)f.Values.Select(v => new FacetValueDto(v.Value, v.Label, v.Count)).ToList()));
 }
 
-/// <summary>A found module; <c>highlights</c> hold HTML-escaped text with the matched words in &lt;mark&gt;.</summary>
-public sealed record SearchHitDto(Guid Id, string Title, string Summary, string Source, string Url, SearchHighlights Highlights);
+/// <summary>
+/// A found training or document: a module (<c>id</c> its id), a national training (<c>id</c> "cpf:{numero_formation}",
+/// <c>externalUrl</c> its Mon Compte Formation link) or a resource (<c>id</c> "ressources:{id}"). <c>highlights</c> hold HTML-escaped text with the matched words in &lt;mark&gt;.
+/// </summary>
+public sealed record SearchHitDto(string Id, string Title, string Summary, string Source, string Url, SearchHighlights Highlights)
+{
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? ExternalUrl { get; init; }
+}
 
 public sealed record FacetValueDto(string Value, string Label, int Count);

@@ -24,7 +24,7 @@ public sealed class SearchCatalogOverview(SearchIndex index, ICatalogReader cata
         if (cache.Find(portal, key, version) is { } cached) return cached;
 
         var results = index.Search(new SearchQuery { Sort = SearchSort.Newest }, visibility);
-        var modules = await catalog.GetPublishedManyAsync(results.Hits.Take(newest).Select(h => h.Id).ToList(), ct);
+        var modules = await catalog.GetPublishedManyAsync(results.Hits.Take(newest).Select(h => Guid.Parse(h.Id)).ToList(), ct);
         var overview = new CatalogOverview(results.Total, modules, Counts(results, SearchFacets.Theme), Counts(results, SearchFacets.Profession));
         cache.Keep(portal, key, version, overview);
         return overview;

@@ -39,6 +39,7 @@ public sealed class SearchModule : FormationModule
         services.AddScoped<IDomainEventHandler<ModulePublished>, SearchIndexMaintenance>();
         services.AddScoped<IDomainEventHandler<ModuleUnpublished>, SearchIndexMaintenance>();
         services.AddScoped<IDomainEventHandler<Formation.Shell.Search.SearchableDocumentChanged>, DocumentIndexMaintenance>();
+        services.AddScoped<IDomainEventHandler<Formation.Shell.Search.SearchableSourceReplaced>, SourceIndexMaintenance>();
         services.AddHostedService<SearchIndexStartup>();
         services.AddSingleton<IHostVerb, SearchVerb>();
         services.AddSingleton<INavigationProvider, SearchNavigation>();

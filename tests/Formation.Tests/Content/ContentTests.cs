@@ -83,7 +83,7 @@ public sealed class ContentTests(ContentHost host) : IAsyncLifetime
         // Indexed at once (through the outbox), but not found before its time.
         var id = Guid.Parse(saved.Headers.Location!.OriginalString.Split('/').Last());
         var index = Factory.Services.GetRequiredService<Formation.Search.Indexing.SearchIndex>();
-        await Formation.Tests.Workflows.WorkflowTestSupport.WaitForAsync(() => Task.FromResult(index.Windows.Contains(id)), what: "the article in the index");
+        await Formation.Tests.Workflows.WorkflowTestSupport.WaitForAsync(() => Task.FromResult(index.Windows.Contains(Formation.Search.Indexing.DocumentFields.IdOf("ressources", id.ToString("D")))), what: "the article in the index");
         var search = $"/recherche?q={Uri.EscapeDataString(title)}&source=ressources";
         Assert.DoesNotContain($"href=\"/actualites/{slug}\"", await visitor.GetStringAsync(search));
 

@@ -475,4 +475,37 @@ public sealed class XapiLrsSessionTokenTests : IAsyncLifetime
         late.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", expired);
         Assert.Equal(HttpStatusCode.Unauthorized, (await late.GetAsync("/xapi/statements")).StatusCode);
     }
+
+    [Fact]
+    public async Task An_AU_writes_only_valid_learner_preferences_of_its_own_learner()
+    {
+        var actor = (JsonObject)Xapi.Statement()["actor"]!.DeepClone();
+        var grant = new LrsSessionGrant(actor, Guid.NewGuid(), "http://formation.test/au/1", "session-2", _time.GetUtcNow().AddHours(1));
+        var token = await _factory.InTenantAsync(_portal.Portal.Id, sp => sp.GetRequiredService<ILrsSessionTokens>().IssueAsync(grant));
+        var au = _factory.ClientFor(_portal.Portal.Host);
+        au.DefaultRequestHeaders.Add("X-Experience-API-Version", "1.0.3");
+        au.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", token);
+        var own = "/xapi/agents/profile?profileId=cmi5LearnerPreferences&agent=" + Uri.EscapeDataString(actor.ToJsonString());
+        async Task<HttpStatusCode> PutAsync(string url, string body, string? contentType = "application/json")
+        {
+            var content = new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(body));
+            if (contentType is not null) content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+            // A new document: profiles are written with a precondition.
+            using var request = new HttpRequestMessage(HttpMethod.Put, url) { Content = content, Headers = { { "If-None-Match", "*" } } };
+            return (await au.SendAsync(request)).StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.BadRequest, await PutAsync("/xapi/agents/profile?profileId=cmi5LearnerPreferences", """{"languagePreference":"fr-FR","audioPreference":"on"}"""));
+        Assert.Equal(HttpStatusCode.Forbidden, await PutAsync("/xapi/agents/profile?profileId=cmi5LearnerPreferences&agent=" + Uri.EscapeDataString("""{"mbox":"mailto:autre@formation.test"}"""), """{"languagePreference":"fr-FR","audioPreference":"on"}"""));
+        Assert.Equal(HttpStatusCode.Forbidden, await PutAsync(own, """{"languagePreference":"fr-FR","audioPreference":"on"}""", contentType: null));
+        Assert.Equal(HttpStatusCode.Forbidden, await PutAsync(own, "juste du texte", "text/plain"));
+        Assert.Equal(HttpStatusCode.Forbidden, await PutAsync(own, """{"audioPreference":"on"}"""));
+        Assert.Equal(HttpStatusCode.Forbidden, await PutAsync(own, """{"languagePreference":"fr-FR"}"""));
+        Assert.Equal(HttpStatusCode.Forbidden, await PutAsync(own, """{"languagePreference":"pas une liste","audioPreference":"on"}"""));
+        Assert.Equal(HttpStatusCode.Forbidden, await PutAsync(own, """{"languagePreference":"","audioPreference":"on"}"""));
+        Assert.Equal(HttpStatusCode.Forbidden, await PutAsync(own, """{"languagePreference":"fr-FR","audioPreference":"fort"}"""));
+        Assert.Equal(HttpStatusCode.NoContent, await PutAsync(own, """{"languagePreference":"fr-FR,en-US","audioPreference":"off"}"""));
+        // Other profiles of the learner stay plain xAPI documents.
+        Assert.Equal(HttpStatusCode.NoContent, await PutAsync(own.Replace("cmi5LearnerPreferences", "notes"), "juste du texte", "text/plain"));
+    }
 }

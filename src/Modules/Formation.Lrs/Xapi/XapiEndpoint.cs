@@ -613,6 +613,8 @@ internal sealed class XapiEndpoint(StatementStore statements, DocumentStore docu
             return;
         }
         if (request.Query.ContainsKey("since")) throw XapiException.Bad("since cannot be used with profileId.");
+        if (caller.Session is not null && profileId == Cmi5LearnerPreferences.ProfileId && request.Method is "PUT" or "POST")
+            Cmi5LearnerPreferences.Check(request.ContentType, request.Body, complete: request.Method == "PUT");
         await DocumentAsync(http, request, new DocumentKey(DocumentStore.AgentProfile, "", agentKey, "", profileId), concurrencyRequired: true);
     }
 

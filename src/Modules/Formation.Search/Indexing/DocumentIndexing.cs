@@ -21,6 +21,15 @@ public static class DocumentFields
     public const string From = "from";
     public const string Until = "until";
     public const string Url = "url";
+    /// <summary>Stored: the document's origin (its source), shown on the hit.</summary>
+    public const string Source = "origin";
+    /// <summary>Stored: where it is bought or joined outside the platform.</summary>
+    public const string ExternalUrl = "external";
+
+    /// <summary>The index id of a document: "{source}:{key}" (a module's is its id alone).</summary>
+    public static string IdOf(string source, string key) => source + ":" + key;
+
+    public static string IdOf(SearchableDocument d) => IdOf(d.Source, d.Key);
 
     public static Document ToDocument(SearchableDocument d)
     {
@@ -28,7 +37,7 @@ public static class DocumentFields
             string.Join(". ", d.Themes.Select(SearchFacets.Theme.LabelOf)), string.Join(". ", d.Professions.Select(SearchFacets.Profession.LabelOf))];
         var document = new Document
         {
-            new StringField(ModuleDocument.Id, d.Id.ToString("D"), Field.Store.YES),
+            new StringField(ModuleDocument.Id, IdOf(d), Field.Store.YES),
             new StringField(ModuleDocument.Owner, d.OwnerTenantId, Field.Store.YES),
             new StringField(Kind, DocumentKind, Field.Store.YES),
             new StringField(Feature, d.FeatureId, Field.Store.NO),
@@ -36,15 +45,17 @@ public static class DocumentFields
             new Int64Field(From, d.VisibleFrom.UtcTicks, Field.Store.YES),
             new Int64Field(Until, d.VisibleUntil?.UtcTicks ?? long.MaxValue, Field.Store.YES),
             new StoredField(Url, d.Url),
+            new StoredField(Source, d.Source),
             new StoredField(ModuleDocument.Slug, d.Url),
             new TextField(ModuleDocument.Title, d.Title, Field.Store.YES),
             new StoredField(ModuleDocument.Summary, d.Summary),
             new StoredField(ModuleDocument.Description, d.Body),
             new Field(ModuleDocument.Plain, string.Join("\n", texts), new FieldType { IsIndexed = true, IsTokenized = true, IsStored = false, IndexOptions = IndexOptions.DOCS_AND_FREQS }),
-            new NumericDocValuesField(ModuleDocument.Published, d.VisibleFrom.UtcTicks),
-            new NumericDocValuesField(ModuleDocument.DurationMinutes, 0),
-            new NumericDocValuesField(ModuleDocument.IndividualPrice, 0),
+            new NumericDocValuesField(ModuleDocument.Published, (d.UpdatedUtc ?? d.VisibleFrom).UtcTicks),
+            new NumericDocValuesField(ModuleDocument.DurationMinutes, d.DurationHours is { } hours ? (long)Math.Round(hours * 60) : long.MaxValue),
+            new NumericDocValuesField(ModuleDocument.IndividualPrice, d.PriceCents ?? long.MaxValue),
         };
+        if (d.ExternalUrl is not null) document.Add(new StoredField(ExternalUrl, d.ExternalUrl));
         foreach (var text in texts.Where(t => t.Length > 0)) document.Add(new TextField(ModuleDocument.Text, text, Field.Store.NO));
         void Facet(SearchFacet facet, IEnumerable<string> values)
         {
@@ -54,9 +65,14 @@ public static class DocumentFields
                 document.Add(new SortedSetDocValuesField(facet.Name, new BytesRef(value)));
             }
         }
-        Facet(SearchFacets.Theme, d.Themes);
-        Facet(SearchFacets.Profession, d.Professions);
-        Facet(SearchFacets.Source, [d.Source]);
+        foreach (var facet in SearchFacets.All)
+        {
+            IEnumerable<string> values = facet == SearchFacets.Theme ? d.Themes
+                : facet == SearchFacets.Profession ? d.Professions
+                : facet == SearchFacets.Source ? [d.Source]
+                : d.Facets.GetValueOrDefault(facet.Name) ?? [];
+            Facet(facet, values.Where(facet.Values.ContainsKey));
+        }
         return document;
     }
 }
@@ -67,8 +83,18 @@ internal sealed class DocumentIndexMaintenance(SearchIndex index, IEnumerable<IS
     public async Task HandleAsync(SearchableDocumentChanged changed, CancellationToken ct)
     {
         var source = sources.FirstOrDefault(s => s.Source == changed.Source);
-        var document = source is null ? null : await source.GetAsync(changed.Id, ct);
-        if (document is null) await index.DeleteAsync(changed.Id, ct);
+        var document = source is null ? null : await source.GetAsync(changed.Key, ct);
+        if (document is null) await index.DeleteDocumentAsync(changed.Source, changed.Key, ct);
         else await index.UpsertAsync(document, ct);
+    }
+}
+
+/// <summary>Reads every document of a source again and swaps them in at once (a catalogue import changed many).</summary>
+internal sealed class SourceIndexMaintenance(SearchIndex index, IEnumerable<ISearchableSource> sources) : IDomainEventHandler<SearchableSourceReplaced>
+{
+    public async Task HandleAsync(SearchableSourceReplaced replaced, CancellationToken ct)
+    {
+        foreach (var source in sources.Where(s => s.Source == replaced.Source))
+            await index.ReplaceSourceAsync(source.Source, source.StreamAsync(ct), ct);
     }
 }

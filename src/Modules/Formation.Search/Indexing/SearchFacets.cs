@@ -35,13 +35,52 @@ public static class SearchFacets
     public static readonly SearchFacet Duration = new("duree", "Durée", m => [Taxonomy.DurationBand(m.DurationHours)], Taxonomy.DurationBands);
     public static readonly SearchFacet Certifying = new("certifiant", "Certifiante (RNCP, RS)", m => [YesNoOf(m.IsCertifying)], YesNo);
     public static readonly SearchFacet Cpf = new("cpf", "Éligible au CPF", m => [YesNoOf(m.CpfEligible)], YesNo);
-    /// <summary>The origin of documents other modules index (resources, articles, good practices).</summary>
+    /// <summary>Origins of documents other modules index (<see cref="Formation.Shell.Search.ISearchableSource.Source"/>).</summary>
     public const string DocumentSource = "ressources";
+    public const string NationalSource = "cpf";
 
     public static readonly SearchFacet Source = new("source", "Origine", m => [m.Source],
-        new Dictionary<string, string> { [ModuleSources.Platform] = "Catalogue de la plateforme", [ModuleSources.Portal] = "Formations du portail", [DocumentSource] = "Ressources" });
+        new Dictionary<string, string>
+        {
+            [ModuleSources.Platform] = "Catalogue de la plateforme", [ModuleSources.Portal] = "Formations du portail",
+            [NationalSource] = "Catalogue national (CPF)", [DocumentSource] = "Ressources",
+        });
 
-    public static readonly IReadOnlyList<SearchFacet> All = [Theme, Profession, Format, Price, Duration, Certifying, Cpf, Source];
+    // Facets that matter most for trainings given in places (the national catalogue); modules are online, at no place.
+    public static readonly SearchFacet Departement = new("departement", "Département", _ => [], Territories.Departements);
+    public static readonly SearchFacet Region = new("region", "Région", _ => [], Territories.Regions);
+    public static readonly SearchFacet Distance = new("distance", "À distance", _ => ["oui"], YesNo);
+    public static readonly SearchFacet Certification = new("certification", "Certification",
+        m => [CertificationValue(m.CertificationKind is null ? null : m.CertificationKind == CertificationKind.Rs ? "RS" : "RNCP")],
+        new Dictionary<string, string> { ["rncp"] = "RNCP", ["rs"] = "Répertoire spécifique (RS)", ["aucune"] = "Sans certification" });
+    public static readonly SearchFacet PriceRange = new("tarif", "Tranche de prix", m => [PriceBand(m.Prices.IndividualCents)],
+        new Dictionary<string, string>
+        {
+            ["gratuit"] = "Gratuit", ["moins-de-500"] = "Moins de 500 €", ["500-a-1500"] = "De 500 à 1 500 €",
+            ["1500-a-3000"] = "De 1 500 à 3 000 €", ["3000-et-plus"] = "3 000 € et plus", ["non-communique"] = "Prix non communiqué",
+        });
+
+    public static readonly IReadOnlyList<SearchFacet> All =
+        [Theme, Profession, Format, Price, Duration, Certifying, Cpf, Source, Departement, Region, Distance, Certification, PriceRange];
+
+    /// <summary>The "certification" value of a register ("RNCP", "RS") or none.</summary>
+    public static string CertificationValue(string? register) => register?.ToUpperInvariant() switch
+    {
+        "RNCP" => "rncp",
+        "RS" => "rs",
+        _ => "aucune",
+    };
+
+    /// <summary>The "tarif" value of a price in cents (the lowest price of a range).</summary>
+    public static string PriceBand(long? cents) => cents switch
+    {
+        null => "non-communique",
+        0 => "gratuit",
+        < 50_000 => "moins-de-500",
+        < 150_000 => "500-a-1500",
+        < 300_000 => "1500-a-3000",
+        _ => "3000-et-plus",
+    };
 
     public static SearchFacet? Find(string name) => All.FirstOrDefault(f => f.Name == name);
 }

@@ -41,7 +41,8 @@ public sealed class SearchIndex : IDisposable
         try { _processLock = new FileStream(Path.Combine(folder, "formation.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None); }
         catch (IOException ex) { throw new LockObtainFailedException($"The search index {folder} is open in another process.", ex); }
         _directory = FSDirectory.Open(new DirectoryInfo(folder));
-        IsNew = !DirectoryReader.IndexExists(_directory);
+        // An index written in an older format is rebuilt at start like a missing one (stale documents are dropped then).
+        IsNew = !DirectoryReader.IndexExists(_directory) || FormatOf(_directory) != Format;
         var analyzer = new PerFieldAnalyzerWrapper(FrenchText.Stemmed, new Dictionary<string, Lucene.Net.Analysis.Analyzer>
         {
             [ModuleDocument.Plain] = FrenchText.Plain, [ModuleDocument.Pairs] = FrenchText.Pairs,
@@ -49,6 +50,17 @@ public sealed class SearchIndex : IDisposable
         _writer = new IndexWriter(_directory, new IndexWriterConfig(FrenchText.Version, analyzer) { Similarity = Similarity });
         _searchers = new SearcherManager(_writer, applyAllDeletes: true, new WarmingSearcherFactory(_visibilityFilters));
         if (!IsNew) LoadWindows();
+    }
+
+    /// <summary>Changes when documents are indexed differently: an index of another format is rebuilt at start.</summary>
+    public const string Format = "2";
+    private const string FormatKey = "formation.format";
+
+    private static string? FormatOf(Directory directory)
+    {
+        var infos = new SegmentInfos();
+        infos.Read(directory);
+        return infos.UserData.TryGetValue(FormatKey, out var format) ? format : null;
     }
 
     /// <summary>The time windows of the documents already in the index (a restart).</summary>
@@ -62,7 +74,7 @@ public sealed class SearchIndex : IDisposable
             foreach (var scored in top.ScoreDocs)
             {
                 var doc = searcher.Doc(scored.Doc, fields);
-                Windows.Set(Guid.Parse(doc.Get(ModuleDocument.Id)), long.Parse(doc.Get(DocumentFields.From)), long.Parse(doc.Get(DocumentFields.Until)));
+                Windows.Set(doc.Get(ModuleDocument.Id), long.Parse(doc.Get(DocumentFields.From)), long.Parse(doc.Get(DocumentFields.Until)));
             }
         }
         finally { _searchers.Release(searcher); }
@@ -80,11 +92,42 @@ public sealed class SearchIndex : IDisposable
         WriteAsync(() => _writer.UpdateDocument(ModuleDocument.IdTerm(module.Id), ModuleDocument.From(module)), ct);
 
     public Task DeleteAsync(Guid moduleId, CancellationToken ct = default) =>
-        WriteAsync(() => _writer.DeleteDocuments(ModuleDocument.IdTerm(moduleId)), ct, () => Windows.Remove(moduleId));
+        WriteAsync(() => _writer.DeleteDocuments(ModuleDocument.IdTerm(moduleId)), ct);
+
+    public Task DeleteDocumentAsync(string source, string key, CancellationToken ct = default)
+    {
+        var id = DocumentFields.IdOf(source, key);
+        return WriteAsync(() => _writer.DeleteDocuments(new Term(ModuleDocument.Id, id)), ct, () => Windows.Remove(id));
+    }
 
     /// <summary>A document of another module (resource, article…): see <see cref="DocumentFields"/>.</summary>
     public Task UpsertAsync(Formation.Shell.Search.SearchableDocument document, CancellationToken ct = default) =>
-        WriteAsync(() => _writer.UpdateDocument(ModuleDocument.IdTerm(document.Id), DocumentFields.ToDocument(document)), ct, () => Windows.Set(document));
+        WriteAsync(() => _writer.UpdateDocument(new Term(ModuleDocument.Id, DocumentFields.IdOf(document)), DocumentFields.ToDocument(document)), ct, () => Windows.Set(document));
+
+    /// <summary>
+    /// Replaces every document of a source with the ones streamed now, in one commit: searches see the previous set
+    /// until the new one is complete. A failure while streaming leaves the previous set.
+    /// </summary>
+    public async Task<int> ReplaceSourceAsync(string source, IAsyncEnumerable<Formation.Shell.Search.SearchableDocument> documents, CancellationToken ct = default)
+    {
+        var built = new List<(Formation.Shell.Search.SearchableDocument Source, Lucene.Net.Documents.Document Indexed)>();
+        await foreach (var document in documents.WithCancellation(ct))
+            if (document.Source == source) built.Add((document, DocumentFields.ToDocument(document)));
+        await WriteAsync(() =>
+        {
+            _writer.DeleteDocuments(new BooleanQuery
+            {
+                { new TermQuery(new Term(DocumentFields.Kind, DocumentFields.DocumentKind)), Occur.MUST },
+                { new TermQuery(new Term(SearchFacets.Source.Name, source)), Occur.MUST },
+            });
+            foreach (var (_, indexed) in built) _writer.AddDocument(indexed);
+        }, ct, () =>
+        {
+            Windows.RemoveSource(source);
+            foreach (var (document, _) in built) Windows.Set(document);
+        });
+        return built.Count;
+    }
 
     /// <summary>The time windows of the indexed documents, for their visibility (<see cref="Querying.DocumentWindows"/>).</summary>
     public Querying.DocumentWindows Windows { get; } = new();
@@ -109,9 +152,9 @@ public sealed class SearchIndex : IDisposable
             foreach (var source in sources ?? [])
                 await foreach (var document in source.StreamAsync(ct))
                 {
-                    _writer.UpdateDocument(ModuleDocument.IdTerm(document.Id), DocumentFields.ToDocument(document));
+                    _writer.UpdateDocument(new Term(ModuleDocument.Id, DocumentFields.IdOf(document)), DocumentFields.ToDocument(document));
                     Windows.Set(document);
-                    published.Add(document.Id.ToString("D"));
+                    published.Add(DocumentFields.IdOf(document));
                 }
             foreach (var id in IndexedIds().Where(id => !published.Contains(id)))
                 _writer.DeleteDocuments(new Term(ModuleDocument.Id, id));
@@ -147,6 +190,7 @@ public sealed class SearchIndex : IDisposable
     /// <summary>Commits (durable) and reopens the searchers (visible).</summary>
     private void Publish()
     {
+        _writer.SetCommitData(new Dictionary<string, string> { [FormatKey] = Format });
         _writer.Commit();
         _searchers.MaybeRefreshBlocking();
         Interlocked.Increment(ref _version);
@@ -158,7 +202,7 @@ public sealed class SearchIndex : IDisposable
     private static readonly ISet<string> DisplayedFields = new HashSet<string>
     {
         ModuleDocument.Id, ModuleDocument.Owner, ModuleDocument.Slug, ModuleDocument.Title, ModuleDocument.Summary, ModuleDocument.Description,
-        DocumentFields.Url, DocumentFields.Kind,
+        DocumentFields.Url, DocumentFields.Kind, DocumentFields.Source, DocumentFields.ExternalUrl,
     };
 
     /// <summary>
@@ -187,11 +231,12 @@ public sealed class SearchIndex : IDisposable
                 var doc = searcher.Doc(scored.Doc, DisplayedFields);
                 var (title, summary) = (doc.Get(ModuleDocument.Title), doc.Get(ModuleDocument.Summary));
                 var isDocument = doc.Get(DocumentFields.Kind) == DocumentFields.DocumentKind;
-                return new SearchHit(Guid.Parse(doc.Get(ModuleDocument.Id)), doc.Get(ModuleDocument.Slug), title, summary,
-                    isDocument ? SearchFacets.DocumentSource : doc.Get(ModuleDocument.Owner) == Formation.Shell.Tenancy.TenantInfo.PlatformId ? ModuleSources.Platform : ModuleSources.Portal,
+                return new SearchHit(doc.Get(ModuleDocument.Id), doc.Get(ModuleDocument.Slug), title, summary,
+                    isDocument ? doc.Get(DocumentFields.Source) : doc.Get(ModuleDocument.Owner) == Formation.Shell.Tenancy.TenantInfo.PlatformId ? ModuleSources.Platform : ModuleSources.Portal,
                     highlighter?.For(title, summary, doc.Get(ModuleDocument.Description))
                         ?? new SearchHighlights(HitHighlighter.Escape(title), HitHighlighter.Escape(summary)),
-                    isDocument ? doc.Get(DocumentFields.Url) : null);
+                    isDocument ? doc.Get(DocumentFields.Url) : null)
+                { ExternalUrl = isDocument ? doc.Get(DocumentFields.ExternalUrl) : null };
             }).ToList();
             var results = new SearchResults(facets.Total, query.Page, hits, facets.Results());
             _results.Keep(generation, key, results);

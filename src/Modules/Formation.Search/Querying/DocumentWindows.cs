@@ -14,12 +14,12 @@ namespace Formation.Search.Querying;
 public sealed class DocumentWindows
 {
     private readonly Lock _lock = new();
-    private readonly Dictionary<Guid, (long From, long Until)> _byDocument = new();
+    private readonly Dictionary<string, (long From, long Until)> _byDocument = new();
     private readonly SortedDictionary<long, int> _boundaries = new();
 
-    public void Set(SearchableDocument document) => Set(document.Id, document.VisibleFrom.UtcTicks, document.VisibleUntil?.UtcTicks ?? long.MaxValue);
+    public void Set(SearchableDocument document) => Set(Indexing.DocumentFields.IdOf(document), document.VisibleFrom.UtcTicks, document.VisibleUntil?.UtcTicks ?? long.MaxValue);
 
-    public void Set(Guid id, long from, long until)
+    public void Set(string id, long from, long until)
     {
         lock (_lock)
         {
@@ -30,13 +30,21 @@ public sealed class DocumentWindows
         }
     }
 
-    public void Remove(Guid id) { lock (_lock) RemoveLocked(id); }
+    public void Remove(string id) { lock (_lock) RemoveLocked(id); }
 
-    public bool Contains(Guid id) { lock (_lock) return _byDocument.ContainsKey(id); }
+    /// <summary>Forgets every document of a source (its ids start with "{source}:").</summary>
+    public void RemoveSource(string source)
+    {
+        var prefix = Indexing.DocumentFields.IdOf(source, "");
+        lock (_lock)
+            foreach (var id in _byDocument.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).ToList()) RemoveLocked(id);
+    }
+
+    public bool Contains(string id) { lock (_lock) return _byDocument.ContainsKey(id); }
 
     public void Clear() { lock (_lock) { _byDocument.Clear(); _boundaries.Clear(); } }
 
-    private void RemoveLocked(Guid id)
+    private void RemoveLocked(string id)
     {
         if (!_byDocument.Remove(id, out var window)) return;
         Add(window.From, -1);

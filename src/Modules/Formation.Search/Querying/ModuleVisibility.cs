@@ -20,10 +20,10 @@ public sealed record ModuleVisibility(string TenantId, CatalogCurationDto Curati
 
     public Query ToQuery()
     {
-        var modules = ModulesQuery();
-        if (Documents is not { Features.Count: > 0 } documents) return modules;
-        // Other modules' documents carry kind=document; modules never do, so each clause keeps to its own.
-        var onlyModules = new BooleanQuery { { modules, Occur.MUST }, { new TermQuery(new Term(DocumentFields.Kind, DocumentFields.DocumentKind)), Occur.MUST_NOT } };
+        // Other modules' documents carry kind=document; modules never do, so each clause keeps to its own (documents
+        // owned by the platform would otherwise pass as shared modules).
+        var onlyModules = new BooleanQuery { { ModulesQuery(), Occur.MUST }, { new TermQuery(new Term(DocumentFields.Kind, DocumentFields.DocumentKind)), Occur.MUST_NOT } };
+        if (Documents is not { Features.Count: > 0 } documents) return onlyModules;
         return new BooleanQuery { { onlyModules, Occur.SHOULD }, { documents.ToQuery(TenantId), Occur.SHOULD } };
     }
 

@@ -45,8 +45,18 @@ public sealed class SearchParameters
     public string[]? Certifiant { get; set; }
     [FromQuery(Name = "cpf"), Description("oui ou non.")]
     public string[]? Cpf { get; set; }
-    [FromQuery(Name = "source"), Description("plateforme ou portail.")]
+    [FromQuery(Name = "source"), Description("plateforme, portail ou cpf (catalogue national).")]
     public string[]? Source { get; set; }
+    [FromQuery(Name = "departement"), Description("Codes de département (59, 2A, 974…), plusieurs possibles.")]
+    public string[]? Departement { get; set; }
+    [FromQuery(Name = "region"), Description("Codes de région (32, 84…), plusieurs possibles.")]
+    public string[]? Region { get; set; }
+    [FromQuery(Name = "distance"), Description("oui ou non : formation suivie à distance.")]
+    public string[]? Distance { get; set; }
+    [FromQuery(Name = "certification"), Description("rncp, rs ou aucune.")]
+    public string[]? Certification { get; set; }
+    [FromQuery(Name = "tarif"), Description("Tranches de prix : gratuit, moins-de-500, 500-a-1500, 1500-a-3000, 3000-et-plus, non-communique.")]
+    public string[]? Tarif { get; set; }
     [FromQuery(Name = "tri"), Description("pertinence (par défaut), recent, duree ou prix.")]
     public string? Tri { get; set; }
     [FromQuery(Name = "page"), Description("Page de résultats, à partir de 1 (20 résultats par page).")]
@@ -56,6 +66,8 @@ public sealed class SearchParameters
     [
         (SearchFacets.Theme, Theme), (SearchFacets.Profession, Profession), (SearchFacets.Format, Format), (SearchFacets.Price, Prix),
         (SearchFacets.Duration, Duree), (SearchFacets.Certifying, Certifiant), (SearchFacets.Cpf, Cpf), (SearchFacets.Source, Source),
+        (SearchFacets.Departement, Departement), (SearchFacets.Region, Region), (SearchFacets.Distance, Distance),
+        (SearchFacets.Certification, Certification), (SearchFacets.PriceRange, Tarif),
     ];
 
     /// <summary>Checks every parameter; unknown values are refused with a French message naming the parameter.</summary>

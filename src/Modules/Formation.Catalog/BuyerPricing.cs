@@ -33,6 +33,10 @@ public static class BuyerPricing
 
     public static string Euros(long cents) => cents == 0 ? "Gratuit" : (cents / 100m).ToString(cents % 100 == 0 ? "#,0 €" : "#,0.00 €", French);
 
+    /// <summary>"Tarif dégressif : à partir de 10 places, 90,00 € HT la place".</summary>
+    public static string TierLabel(EmployerPriceTier tier) =>
+        $"Tarif dégressif : à partir de {tier.MinimumSeats} places, {(tier.UnitCents / 100m).ToString("#,0.00", French)} € HT la place";
+
     public static string Hours(decimal hours) => hours == Math.Floor(hours)
         ? $"{hours:0} h"
         : $"{Math.Floor(hours):0} h {(int)Math.Round((hours - Math.Floor(hours)) * 60):00}";

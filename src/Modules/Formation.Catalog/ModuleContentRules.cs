@@ -51,6 +51,7 @@ public static partial class ModuleContentRules
         if (c.Prices.IndividualCents < 0 || c.Prices.EmployerSeatCents < 0 || c.Prices.InstituteLicenceCents < 0) errors.Add(nameof(c.Prices), "Un prix ne peut être négatif.");
         if (c.Format == ModuleFormat.Mooc && !c.Prices.IsFree) errors.Add(nameof(c.Prices), "Un MOOC est gratuit : ses prix doivent être nuls.");
         if (c.Format == ModuleFormat.Accompanied && c.Prices.IndividualCents == 0) errors.Add(nameof(c.Prices), "Un e-learning accompagné est payant : indiquez au moins le prix individuel.");
+        foreach (var problem in EmployerTierProblems(c.Prices)) errors.Add(EmployerTiersField, problem);
         if (c.CertificationCode is not null && !CertificationPattern().IsMatch(c.CertificationCode)) errors.Add(nameof(c.CertificationCode), "Code de certification attendu : RNCP12345 ou RS1234.");
         if (c.CpfEligible && c.CertificationCode is null) errors.Add(nameof(c.CpfEligible), "L'éligibilité au CPF suppose une certification (RNCP ou RS).");
         if (c.Language is not ("fr" or "en" or "es" or "de" or "it" or "ar")) errors.Add(nameof(c.Language), "Langue non prise en charge.");
@@ -60,6 +61,33 @@ public static partial class ModuleContentRules
             DescriptionHtml = RenderDescription(c.DescriptionMarkdown),
             CertificationKind = c.CertificationCode is null ? null : c.CertificationCode.StartsWith("RNCP", StringComparison.Ordinal) ? CertificationKind.Rncp : CertificationKind.Rs,
         };
+    }
+
+    /// <summary>The field that tier problems are reported on.</summary>
+    public const string EmployerTiersField = "EmployerTiers";
+
+    /// <summary>
+    /// Volume tiers for employer seats: at most five, from 2 seats up, minimums strictly increasing, each unit price positive,
+    /// below the base seat price and below the previous tier's (buying more never costs more a seat).
+    /// </summary>
+    public static IReadOnlyList<string> EmployerTierProblems(ModulePrices prices)
+    {
+        var tiers = prices.EmployerTiers;
+        var problems = new List<string>();
+        if (tiers.Count == 0) return problems;
+        if (tiers.Count > ModulePrices.MaxEmployerTiers) problems.Add($"Le tarif dégressif compte {ModulePrices.MaxEmployerTiers} paliers au plus.");
+        if (prices.EmployerSeatCents <= 0) problems.Add("Un tarif dégressif suppose un prix employeur par place.");
+        for (var i = 0; i < tiers.Count; i++)
+        {
+            var tier = tiers[i];
+            var name = $"Palier {i + 1}";
+            if (tier.MinimumSeats < 2) problems.Add($"{name} : le nombre minimum de places est d'au moins 2.");
+            if (i > 0 && tier.MinimumSeats <= tiers[i - 1].MinimumSeats) problems.Add($"{name} : le nombre minimum de places doit dépasser celui du palier précédent ({tiers[i - 1].MinimumSeats}).");
+            if (tier.UnitCents <= 0) problems.Add($"{name} : indiquez un prix par place supérieur à zéro.");
+            else if (prices.EmployerSeatCents > 0 && tier.UnitCents >= prices.EmployerSeatCents) problems.Add($"{name} : le prix par place doit être inférieur au prix employeur de base.");
+            else if (i > 0 && tier.UnitCents >= tiers[i - 1].UnitCents) problems.Add($"{name} : le prix par place doit être inférieur à celui du palier précédent.");
+        }
+        return problems;
     }
 
     private static List<string> Clean(List<string>? items) => (items ?? []).Select(i => i.Trim()).Where(i => i.Length > 0).Take(30).ToList();

@@ -77,10 +77,11 @@ public static class Pricing
 
     public static long Vat(long netCents, int basisPoints) => (long)Math.Round(netCents * (decimal)basisPoints / 10_000m, MidpointRounding.AwayFromZero);
 
-    public static long UnitPrice(Formation.Catalog.Contracts.ModulePrices prices, Data.BuyerKind kind) => kind switch
+    /// <summary>The unit price for this buyer; employers get the volume tier their <paramref name="quantity"/> reaches.</summary>
+    public static long UnitPrice(Formation.Catalog.Contracts.ModulePrices prices, Data.BuyerKind kind, int quantity = 1) => kind switch
     {
         Data.BuyerKind.Individual => prices.IndividualCents,
-        Data.BuyerKind.Employer => prices.EmployerSeatCents,
+        Data.BuyerKind.Employer => prices.EmployerSeatCentsFor(quantity),
         _ => prices.InstituteLicenceCents,
     };
 

@@ -41,7 +41,8 @@ public sealed class CommerceReports(CommerceDbContext db, CommercePeople people,
             if (mine.Count == 0) result.Add(new StaffProgressRow(member.Id, member.DisplayName, member.Email ?? "", "—", "Aucune formation", null, null, null));
             foreach (var r in mine)
                 result.Add(new StaffProgressRow(member.Id, member.DisplayName, member.Email ?? "", modules.GetValueOrDefault(r.ModuleId, "Module retiré"),
-                    r.CompletedUtc is not null ? "Terminée" : r.StartedUtc is not null ? "En cours" : "À commencer", r.StartedUtc, r.CompletedUtc, r.CertificateCode));
+                    r.CompletedUtc is not null ? "Terminée" : r.ClosedUtc is not null ? "Accès clos" : r.StartedUtc is not null ? "En cours" : "À commencer",
+                    r.StartedUtc, r.CompletedUtc, r.CertificateCode));
         }
         return result;
     }

@@ -62,9 +62,10 @@ public sealed class Orders(CommerceDbContext db, ShellDatabase database, ICatalo
         var errors = new ValidationErrors();
         var module = await VisibleAsync(command.ModuleId, ct);
         if (module is null) throw new ValidationFailedException("ModuleId", "Ce module n'est pas proposé par ce portail.");
-        var unit = Pricing.UnitPrice(module.Prices, kind);
-        if (module.IsFree || unit <= 0) errors.Add("ModuleId", "Ce module n'est pas en vente pour votre profil.");
         var quantity = kind == BuyerKind.Employer ? command.Quantity : 1;
+        // The price is taken when the order is placed: a tier changed later does not move an order already priced.
+        var unit = Pricing.UnitPrice(module.Prices, kind, quantity);
+        if (module.IsFree || Pricing.UnitPrice(module.Prices, kind) <= 0) errors.Add("ModuleId", "Ce module n'est pas en vente pour votre profil.");
         if (quantity < 1 || quantity > MaxSeats) errors.Add("Quantity", $"Le nombre de places va de 1 à {MaxSeats}.");
         if (command.Method == PaymentMethod.Invoice && kind == BuyerKind.Individual)
             errors.Add("Method", "Le paiement sur facture est réservé aux employeurs et aux organismes.");
@@ -271,6 +272,9 @@ public sealed class Orders(CommerceDbContext db, ShellDatabase database, ICatalo
             }
             line.RefundedQuantity += count;
             line.RefundedCents += amount;
+            // An individual's purchase fully refunded: the enrolment it opened closes (a started one is never refundable).
+            if (order.BuyerKind == BuyerKind.Individual && line.RefundedQuantity >= line.Quantity)
+                await enrolments.CloseAsync(order.BuyerUserId, line.ModuleId, EnrolmentSources.Commerce, order.Id.ToString(), EnrolmentCloseReasons.Refund, ct);
             order.RefundedCents += amount;
             order.Status = order.RefundedCents >= order.TotalCents ? OrderStatus.Refunded : OrderStatus.PartiallyRefunded;
             order.Revision++;

@@ -145,6 +145,8 @@ public sealed class SeatLedger(CommerceDbContext db, ShellDatabase database, IEn
             if (updated == 0) throw new ValidationFailedException("SeatId", "Seule une place attribuée et pas encore commencée peut être reprise.");
             db.Movements.Add(new SeatMovement { SeatId = seatId, PoolId = seat.PoolId, From = SeatState.Assigned, To = SeatState.Available, Email = seat.AssigneeEmail, Reason = "reclaimed", ByUserId = byUserId, AtUtc = time.GetUtcNow() });
             await db.SaveChangesAsync(ct);
+            // The seat goes to someone else: the person it was taken from no longer has access through it.
+            await CloseEnrolmentAsync(seat, EnrolmentCloseReasons.SeatReclaimed, ct);
         }, ct);
     }
 
@@ -183,10 +185,20 @@ public sealed class SeatLedger(CommerceDbContext db, ShellDatabase database, IEn
                 .SetProperty(s => s.ReleasedUtc, now), ct);
             if (updated == 0) continue;
             db.Movements.Add(new SeatMovement { SeatId = candidate.Id, PoolId = pool.Id, From = candidate.State, To = SeatState.Released, Email = candidate.AssigneeEmail, Reason = reason, ByUserId = byUserId, AtUtc = now });
+            // An assigned seat is not started (a started one is consumed and never released): its enrolment closes with it.
+            if (candidate.State == SeatState.Assigned) await CloseEnrolmentAsync(candidate, EnrolmentCloseReasons.Refund, ct);
             released++;
         }
         await db.SaveChangesAsync(ct);
         return released;
+    }
+
+    /// <summary>Closes the enrolment opened through this seat (none when the invited person never signed in).</summary>
+    private async Task CloseEnrolmentAsync(Seat seat, string reason, CancellationToken ct)
+    {
+        if (seat.AssigneeUserId is not { } userId) return;
+        var moduleId = await db.Pools.AsNoTracking().Where(p => p.Id == seat.PoolId).Select(p => p.ModuleId).FirstAsync(ct);
+        await enrolments.CloseAsync(userId, moduleId, EnrolmentSources.Commerce, seat.Id.ToString(), reason, ct);
     }
 
     /// <summary>At sign-in: seats assigned by e-mail to a person who had no account are bound to the account and their enrolments opened.</summary>

@@ -16,6 +16,6 @@ internal sealed class LearnerProgress(LearningDbContext db) : ILearnerProgress
             .Select(c => new { c.EnrolmentId, c.Code }).ToListAsync(ct);
         var byEnrolment = codes.GroupBy(c => c.EnrolmentId).ToDictionary(g => g.Key, g => g.First().Code);
         return enrolments.Select(e => new LearnerProgressDto(e.Id, e.UserId, e.ModuleId, e.Source, e.Reference, e.EnrolledUtc, e.FirstLaunchUtc,
-            e.LastActivityUtc, e.CompletedUtc, byEnrolment.GetValueOrDefault(e.Id))).ToList();
+            e.LastActivityUtc, e.CompletedUtc, byEnrolment.GetValueOrDefault(e.Id), e.ClosedUtc)).ToList();
     }
 }

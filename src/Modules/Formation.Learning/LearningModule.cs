@@ -144,6 +144,9 @@ internal sealed class EnrolmentPageAction(Enrolments enrolments, LearningPeople 
         var enrolment = await enrolments.FindAsync(userId, module.Id, ct);
         if (enrolment is null)
             return module.IsFree ? new ModulePageAction("S'inscrire gratuitement", $"/mes-formations/inscription/{module.Id}", true, "Accès libre, à votre rythme.") : null;
+        if (enrolment.ClosedUtc is not null && enrolment.CompletedUtc is null)
+            // Access withdrawn: a free module can be joined again, a paid one bought again (Commerce's action follows).
+            return module.IsFree ? new ModulePageAction("S'inscrire gratuitement", $"/mes-formations/inscription/{module.Id}", true, "Votre accès précédent a été clos.") : null;
         if (enrolment.CompletedUtc is not null) return new ModulePageAction("Voir ma formation terminée", $"/mes-formations/{enrolment.Id}", false, "Formation terminée : votre certificat est disponible.");
         var started = await enrolments.HasStartedAsync(enrolment.Id, ct);
         return new ModulePageAction(started ? "Reprendre" : "Commencer", $"/mes-formations/{enrolment.Id}/lancer", true, "Vous êtes inscrit·e à cette formation.");

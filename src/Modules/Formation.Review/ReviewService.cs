@@ -181,6 +181,8 @@ public sealed class ReviewService(
         Field("Prix individuel (centimes)", before.Prices.IndividualCents.ToString(), after.Prices.IndividualCents.ToString());
         Field("Prix par place employeur (centimes)", before.Prices.EmployerSeatCents.ToString(), after.Prices.EmployerSeatCents.ToString());
         Field("Prix de licence organisme (centimes)", before.Prices.InstituteLicenceCents.ToString(), after.Prices.InstituteLicenceCents.ToString());
+        static string Tiers(Formation.Catalog.Contracts.ModulePrices p) => string.Join(" ; ", p.EmployerTiers.Select(t => $"dès {t.MinimumSeats} places : {t.UnitCents}"));
+        Field("Tarif dégressif employeur (centimes par place)", Tiers(before.Prices), Tiers(after.Prices));
         return changes;
     }
 }

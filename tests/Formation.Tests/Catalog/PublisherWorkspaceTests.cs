@@ -62,6 +62,47 @@ public sealed class PublisherWorkspaceTests(FormationFactory factory) : IAsyncLi
         Assert.DoesNotContain("MOOC payant", await publisher.GetStringAsync("/espace-editeur"));
     }
 
+    [Fact]
+    public async Task Employer_volume_tiers_are_checked_saved_and_shown_to_employers()
+    {
+        var publisher = factory.ClientFor(_portal.Host);
+        await publisher.LogInAsync(_portal.Email("institute-publisher"), TestPortal.Password);
+        Dictionary<string, string> Tiered(string secondMinimum) => new(Form("Tarif dégressif", price: "120", format: "Accompanied"))
+        {
+            ["Input.PriceEmployerSeat"] = "100",
+            ["Input.EmployerTiers[0].MinimumSeats"] = "10", ["Input.EmployerTiers[0].UnitPrice"] = "90",
+            ["Input.EmployerTiers[1].MinimumSeats"] = secondMinimum, ["Input.EmployerTiers[1].UnitPrice"] = "80",
+            ["Input.EmployerTiers[2].MinimumSeats"] = "", ["Input.EmployerTiers[2].UnitPrice"] = "",
+        };
+
+        var form = await publisher.GetStringAsync("/espace-editeur/nouveau");
+        Assert.Contains("Tarif dégressif employeur (facultatif)", form);
+        Assert.Contains("name=\"Input.EmployerTiers[4].UnitPrice\"", form);
+
+        var refused = await publisher.SubmitAsync("/espace-editeur/nouveau", Tiered("5"));
+        Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+        var refusedHtml = await refused.Content.ReadAsStringAsync();
+        Assert.Contains("Palier 2 : le nombre minimum de places doit dépasser celui du palier précédent (10).", refusedHtml);
+        Assert.Contains("fr-fieldset--error", refusedHtml);
+        Assert.DoesNotContain("Tarif dégressif", await publisher.GetStringAsync("/espace-editeur"));
+
+        var created = await publisher.SubmitAsync("/espace-editeur/nouveau", Tiered("25"));
+        Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
+        var editUrl = created.Headers.Location!.ToString();
+        var edit = await publisher.GetStringAsync(editUrl);
+        Assert.Contains("id=\"Input_EmployerTiers_1__MinimumSeats\" name=\"Input.EmployerTiers[1].MinimumSeats\" type=\"number\" value=\"25\"", edit);
+
+        var admin = factory.ClientFor(_portal.Host);
+        await admin.LogInAsync(_portal.Email("tenant-admin"), TestPortal.Password);
+        await admin.SubmitAsync("/admin/publication", new Dictionary<string, string>(), postUrl: $"/admin/publication?handler=Publier&id={editUrl.Split('/').Last()}");
+        var employer = factory.ClientFor(_portal.Host);
+        await employer.LogInAsync(_portal.Email("employer-manager"), TestPortal.Password);
+        var page = await employer.GetStringAsync("/formations/tarif-degressif");
+        Assert.Contains("Tarif dégressif : à partir de 10 places, 90,00 € HT la place", page);
+        Assert.Contains("Tarif dégressif : à partir de 25 places, 80,00 € HT la place", page);
+        Assert.DoesNotContain("à partir de 10 places", await factory.ClientFor(_portal.Host).GetStringAsync("/formations/tarif-degressif"));
+    }
+
     private static readonly byte[] Png = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=");
 
     private static async Task<HttpResponseMessage> PostWithCoverAsync(HttpClient client, string url, Dictionary<string, string> fields, byte[] cover)

@@ -2,12 +2,31 @@ using Formation.Shell.Events;
 
 namespace Formation.Catalog.Contracts;
 
-/// <summary>Prices in euro cents, per buyer type. A MOOC is free for everyone.</summary>
+/// <summary>Prices in euro cents (excluding VAT), per buyer type. A MOOC is free for everyone.</summary>
 public sealed record ModulePrices(long IndividualCents, long EmployerSeatCents, long InstituteLicenceCents)
 {
+    public const int MaxEmployerTiers = 5;
+
     public static readonly ModulePrices Free = new(0, 0, 0);
     public bool IsFree => IndividualCents == 0 && EmployerSeatCents == 0 && InstituteLicenceCents == 0;
+
+    /// <summary>Optional volume prices for employer seats, by increasing minimum quantity (empty: one price whatever the quantity).</summary>
+    public IReadOnlyList<EmployerPriceTier> EmployerTiers { get; init; } = [];
+
+    /// <summary>The unit price of one seat when an employer buys <paramref name="quantity"/>: the highest tier reached, else the base price.</summary>
+    public long EmployerSeatCentsFor(int quantity) =>
+        EmployerTiers.Where(t => t.MinimumSeats <= quantity).OrderByDescending(t => t.MinimumSeats).Select(t => (long?)t.UnitCents).FirstOrDefault()
+        ?? EmployerSeatCents;
+
+    public bool Equals(ModulePrices? other) =>
+        other is not null && IndividualCents == other.IndividualCents && EmployerSeatCents == other.EmployerSeatCents
+        && InstituteLicenceCents == other.InstituteLicenceCents && EmployerTiers.SequenceEqual(other.EmployerTiers);
+
+    public override int GetHashCode() => HashCode.Combine(IndividualCents, EmployerSeatCents, InstituteLicenceCents, EmployerTiers.Count);
 }
+
+/// <summary>From <see cref="MinimumSeats"/> seats bought at once, each seat costs <see cref="UnitCents"/> (excluding VAT).</summary>
+public sealed record EmployerPriceTier(int MinimumSeats, long UnitCents);
 
 public sealed record TrainingSessionDto(Guid Id, DateOnly StartDate, DateOnly EndDate, int Capacity, string? Tutor);
 

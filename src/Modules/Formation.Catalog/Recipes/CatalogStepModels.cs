@@ -57,6 +57,15 @@ public sealed class ModulesStepModel
         [Range(0, 100000)] public decimal Individual { get; init; }
         [Range(0, 100000)] public decimal EmployerSeat { get; init; }
         [Range(0, 1000000)] public decimal InstituteLicence { get; init; }
+        /// <summary>Optional employer volume tiers: <c>[{"minimumSeats":10,"unitPrice":90}]</c>, unit price in euros excluding VAT.</summary>
+        public List<TierModel> EmployerTiers { get; init; } = [];
+    }
+
+    public sealed class TierModel
+    {
+        // Checked by the content rules, with their French messages.
+        public int MinimumSeats { get; init; }
+        public decimal UnitPrice { get; init; }
     }
 
     public sealed class SessionModel

@@ -37,7 +37,10 @@ public sealed class ModulesStep(CatalogAuthoring authoring, TimeProvider time) :
                 AccessibilityInfo = m.AccessibilityInfo,
                 CertificationCode = m.Certification?.Code,
                 CpfEligible = m.CpfEligible,
-                Prices = new ModulePrices(Cents(m.Prices.Individual), Cents(m.Prices.EmployerSeat), Cents(m.Prices.InstituteLicence)),
+                Prices = new ModulePrices(Cents(m.Prices.Individual), Cents(m.Prices.EmployerSeat), Cents(m.Prices.InstituteLicence))
+                {
+                    EmployerTiers = m.Prices.EmployerTiers.Select(t => new EmployerPriceTier(t.MinimumSeats, Cents(t.UnitPrice))).ToList(),
+                },
             };
             try
             {
@@ -52,7 +55,9 @@ public sealed class ModulesStep(CatalogAuthoring authoring, TimeProvider time) :
             }
             catch (ValidationFailedException ex)
             {
-                throw new RecipeFieldException($"{field}.{JsonNamingPolicy.CamelCase.ConvertName(ex.FirstField)}", ex.Message);
+                // Tiers sit under "prices" in the recipe.
+                var name = ex.FirstField == ModuleContentRules.EmployerTiersField ? "prices.employerTiers" : JsonNamingPolicy.CamelCase.ConvertName(ex.FirstField);
+                throw new RecipeFieldException($"{field}.{name}", ex.Message);
             }
         }
     }

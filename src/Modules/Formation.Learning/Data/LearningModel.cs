@@ -54,7 +54,16 @@ public sealed class Enrolment : ITenantOwned
     public DateTimeOffset? CompletedUtc { get; set; }
     /// <summary>Progress summary kept by the moveOn evaluation (JSON of per-node state), for the dashboard.</summary>
     public string? ProgressJson { get; set; }
+    /// <summary>
+    /// Set when access was withdrawn (a refunded purchase, a seat taken back): the enrolment, its statements and its
+    /// certificate stay for audit, but nothing can be launched any more. Orthogonal to <see cref="Status"/>.
+    /// </summary>
+    public DateTimeOffset? ClosedUtc { get; set; }
+    /// <summary>Why access was closed: one of <see cref="Contracts.EnrolmentCloseReasons"/>.</summary>
+    public string? ClosedReason { get; set; }
     public int Revision { get; set; }
+
+    public bool IsClosed => ClosedUtc is not null;
 }
 
 /// <summary>One AU launch: its session id, the one-time fetch URL, the launch mode.</summary>
@@ -124,6 +133,8 @@ public sealed class LearningDbContext(DbContextOptions<LearningDbContext> option
         enrolment.Property(e => e.Reference).HasMaxLength(200);
         enrolment.Property(e => e.Status).HasConversion<string>().HasMaxLength(16);
         enrolment.Property(e => e.Revision).IsConcurrencyToken();
+        enrolment.Property(e => e.ClosedReason).HasMaxLength(32);
+        enrolment.Ignore(e => e.IsClosed);
         enrolment.HasIndex(e => new { e.TenantId, e.UserId, e.ModuleId }).IsUnique();
         enrolment.HasIndex(e => e.Registration).IsUnique();
 

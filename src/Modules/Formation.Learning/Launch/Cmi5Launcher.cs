@@ -64,6 +64,8 @@ public sealed class Cmi5Launcher(LearningDbContext db, ContentPackages packages,
     public async Task<string> LaunchAsync(Guid enrolmentId, string userId, string? auId, string launchMode, PortalUrls urls, string returnUrl, CancellationToken ct)
     {
         var (enrolment, package, course) = await OpenAsync(enrolmentId, userId, ct);
+        if (enrolment.IsClosed)
+            throw new ValidationFailedException("Enrolment", ClosedMessage(enrolment.ClosedReason));
         // Read from the LRS now rather than from the dashboard summary, which follows statements a moment later.
         var statements = await reader.ForRegistrationAsync(enrolment.Registration, ct);
         var (_, outcome) = ProgressTracker.Compute(package, course, statements);
@@ -210,6 +212,14 @@ public sealed class Cmi5Launcher(LearningDbContext db, ContentPackages packages,
             await ProgressTracker.RecordSatisfiedAsync(writer, package, course, outcome, after, actor, enrolment.Registration, waiverSession, now, ct);
         }, ct);
     }
+
+    /// <summary>Why a closed enrolment launches nothing, in the learner's words.</summary>
+    public static string ClosedMessage(string? reason) =>
+        reason == Contracts.EnrolmentCloseReasons.Refund
+            ? "L'accès à cette formation est clos : l'achat a été remboursé. Le contenu ne peut plus être lancé."
+            : reason == Contracts.EnrolmentCloseReasons.SeatReclaimed
+                ? "L'accès à cette formation est clos : votre employeur a repris la place. Le contenu ne peut plus être lancé."
+                : "L'accès à cette formation est clos : le contenu ne peut plus être lancé.";
 
     public static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 

@@ -34,7 +34,7 @@ public sealed class EditionModel(CatalogAuthoring authoring, PublisherContext pu
     {
         var institute = await publisher.InstituteAsync(User, ct);
         if (institute is null) return Forbid();
-        if (id == "nouveau") { IsNew = true; return Page(); }
+        if (id == "nouveau") { IsNew = true; Input.WithTierRows(); return Page(); }
         if (!Guid.TryParse(id, out var moduleId) || await authoring.FindOwnAsync(moduleId, institute.Id, ct) is not { } module) return NotFound();
         var version = module.Draft ?? module.Published ?? module.Versions.MaxBy(v => v.Number)!;
         Input = ModuleForm.From(version.Content);
@@ -95,6 +95,7 @@ public sealed class EditionModel(CatalogAuthoring authoring, PublisherContext pu
         catch (ValidationFailedException ex)
         {
             ModelState.AddErrors(ex);
+            Input.WithTierRows();
             return Page();
         }
     }
@@ -117,6 +118,8 @@ public sealed class ModuleForm
     public decimal PriceIndividual { get; set; }
     public decimal PriceEmployerSeat { get; set; }
     public decimal PriceInstituteLicence { get; set; }
+    /// <summary>Employer volume tiers: always <see cref="ModulePrices.MaxEmployerTiers"/> rows on the page, blank rows ignored.</summary>
+    public List<TierRow> EmployerTiers { get; set; } = [];
     public string? Prerequisites { get; set; }
     public string? AccessibilityInfo { get; set; }
     public string? CertificationCode { get; set; }
@@ -134,21 +137,40 @@ public sealed class ModuleForm
         Format = Format,
         Level = Level,
         DurationHours = DurationHours,
-        Prices = new ModulePrices(Cents(PriceIndividual), Cents(PriceEmployerSeat), Cents(PriceInstituteLicence)),
+        Prices = new ModulePrices(Cents(PriceIndividual), Cents(PriceEmployerSeat), Cents(PriceInstituteLicence))
+        {
+            // A half-filled row becomes a tier with a zero, which the content rules name precisely.
+            EmployerTiers = EmployerTiers.Where(t => t.MinimumSeats is not null || t.UnitPrice is not null)
+                .Select(t => new EmployerPriceTier(t.MinimumSeats ?? 0, Cents(t.UnitPrice ?? 0))).ToList(),
+        },
         Prerequisites = string.IsNullOrWhiteSpace(Prerequisites) ? null : Prerequisites,
         AccessibilityInfo = string.IsNullOrWhiteSpace(AccessibilityInfo) ? null : AccessibilityInfo,
         CertificationCode = CertificationCode,
         CpfEligible = CpfEligible,
     };
 
-    public static ModuleForm From(ModuleContent c) => new()
+    public static ModuleForm From(ModuleContent c) => new ModuleForm
     {
         Title = c.Title, Summary = c.Summary, Description = c.DescriptionMarkdown,
         Objectives = string.Join("\n", c.Objectives), Outline = string.Join("\n", c.Outline),
         Themes = c.Themes, Professions = c.Professions, Format = c.Format, Level = c.Level, DurationHours = c.DurationHours,
         PriceIndividual = c.Prices.IndividualCents / 100m, PriceEmployerSeat = c.Prices.EmployerSeatCents / 100m, PriceInstituteLicence = c.Prices.InstituteLicenceCents / 100m,
+        EmployerTiers = c.Prices.EmployerTiers.Select(t => new TierRow { MinimumSeats = t.MinimumSeats, UnitPrice = t.UnitCents / 100m }).ToList(),
         Prerequisites = c.Prerequisites, AccessibilityInfo = c.AccessibilityInfo, CertificationCode = c.CertificationCode, CpfEligible = c.CpfEligible,
-    };
+    }.WithTierRows();
+
+    /// <summary>Pads the tiers with blank rows up to the maximum, so that the page always offers every row.</summary>
+    public ModuleForm WithTierRows()
+    {
+        while (EmployerTiers.Count < ModulePrices.MaxEmployerTiers) EmployerTiers.Add(new TierRow());
+        return this;
+    }
+
+    public sealed class TierRow
+    {
+        public int? MinimumSeats { get; set; }
+        public decimal? UnitPrice { get; set; }
+    }
 
     private static List<string> Lines(string? text) => (text ?? "").Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToList();
     private static long Cents(decimal euros) => (long)Math.Round(euros * 100m, MidpointRounding.AwayFromZero);

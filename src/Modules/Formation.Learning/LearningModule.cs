@@ -59,7 +59,6 @@ public sealed class LearningModule : FormationModule
         services.AddScoped<IRecipeStep, Recipes.PackagesStep>();
         services.AddSingleton<INavigationProvider, LearningNavigation>();
         services.AddMemoryCache();
-        services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, Cmi5CorsStartupFilter>();
     }
 
     public override void MapEndpoints(IEndpointRouteBuilder endpoints)

@@ -39,6 +39,7 @@ public sealed class LrsModule : FormationModule
         services.AddScoped<ILrsStatementWriter, LrsStatementWriter>();
         services.AddScoped<ILrsStatementReader, LrsStatementReader>();
         services.AddScoped<ILrsDocuments, LrsDocuments>();
+        services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, Xapi.XapiCorsStartupFilter>();
         services.AddScoped<LrsSessionTokens>();
         services.AddScoped<ILrsSessionTokens>(sp => sp.GetRequiredService<LrsSessionTokens>());
         services.AddScoped<Formation.Shell.Recipes.IRecipeStep, Recipes.LrsClientsStep>();

@@ -83,6 +83,27 @@ public sealed class XapiLrsStatementTests(FormationFactory factory) : IAsyncLife
     public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
+    public async Task Content_of_another_origin_may_call_the_LRS_without_credentials_of_the_portal()
+    {
+        var anonymous = factory.ClientFor(_a.Portal.Host);
+        using var preflight = new HttpRequestMessage(HttpMethod.Options, "/xapi/statements")
+        {
+            Headers = { { "Origin", "null" }, { "Access-Control-Request-Method", "PUT" }, { "Access-Control-Request-Headers", "authorization,content-type,x-experience-api-version" } },
+        };
+        var answer = await anonymous.SendAsync(preflight);
+        Assert.Equal(HttpStatusCode.NoContent, answer.StatusCode);
+        Assert.Equal("*", answer.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        Assert.Contains("Authorization", answer.Headers.GetValues("Access-Control-Allow-Headers").Single());
+        Assert.False(answer.Headers.Contains("Access-Control-Allow-Credentials"));
+
+        var client = _a.Client(factory);
+        client.DefaultRequestHeaders.Add("Origin", "https://contenu.example");
+        var read = await client.GetAsync("/xapi/statements?limit=1");
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        Assert.Equal("*", read.Headers.GetValues("Access-Control-Allow-Origin").Single());
+    }
+
+    [Fact]
     public async Task Statements_round_trip_with_lrs_set_properties_and_headers()
     {
         var client = _a.Client(factory);

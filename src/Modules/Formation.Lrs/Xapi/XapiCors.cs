@@ -3,15 +3,15 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 
-namespace Formation.Learning.Launch;
+namespace Formation.Lrs.Xapi;
 
 /// <summary>
-/// cmi5 AUs call the LRS from another origin: external AUs from their own host, and the portal's packages from the
-/// opaque origin of their sandbox (see <see cref="Packages.ContentEndpoint"/>). The LRS authenticates with the
+/// Learning content calls the LRS from another origin: external cmi5 AUs from their own host, and the portal's packages
+/// from the opaque origin of their sandbox. The LRS authenticates with the
 /// Authorization header only (no cookies), so any origin may call it: this answers CORS preflights on <c>/xapi</c>
 /// (on a portal's host or under its URL prefix) and lets responses be read. No credentials are ever allowed.
 /// </summary>
-public sealed partial class Cmi5CorsStartupFilter : IStartupFilter
+public sealed partial class XapiCorsStartupFilter : IStartupFilter
 {
     [GeneratedRegex("^(/[^/]+)?/xapi(/|$)", RegexOptions.IgnoreCase)]
     private static partial Regex XapiPath();

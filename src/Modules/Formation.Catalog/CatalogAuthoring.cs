@@ -21,7 +21,8 @@ public sealed record CreateModule(string Slug, Guid PublisherId, ModuleContent C
 /// </summary>
 public sealed class CatalogAuthoring(
     CatalogDbContext db, ShellDatabase database, DomainEvents events, OrganisationDirectory organisations,
-    TenantContext tenant, AppPaths paths, TimeProvider time, IEnumerable<IModuleEditLock> editLocks, CurationCache curations)
+    TenantContext tenant, AppPaths paths, TimeProvider time, IEnumerable<IModuleEditLock> editLocks, CurationCache curations,
+    Microsoft.AspNetCore.OutputCaching.IOutputCacheStore pages)
 {
     public const int MaxCoverBytes = 2 * 1024 * 1024;
 
@@ -177,6 +178,7 @@ public sealed class CatalogAuthoring(
             await events.RaiseAsync(new CatalogCurationChanged(tenant.Required.Id), ct);
         }, ct);
         curations.Invalidate(tenant.Required.Id);
+        await pages.EvictByTagAsync(Formation.Shell.Web.AnonymousPageCache.PortalTag(tenant.Required.Id), ct);
     }
 
     /// <summary>Ids of the shared (platform) modules with these slugs; unknown slugs are reported.</summary>

@@ -82,14 +82,4 @@ public sealed class ContentReader(ContentDbContext db, TenantContext tenant, Tim
             .OrderByDescending(x => x.Shared).ThenByDescending(x => x.Item.PublishUtc)
             .Take(count).Select(x => x.Item).ToList();
     }
-
-    /// <summary>An item as its editors see it (any state), for the preview of a draft.</summary>
-    public async Task<PublishedContent?> PreviewAsync(Guid id, CancellationToken ct = default)
-    {
-        var item = await db.Items.AsNoTracking().SingleOrDefaultAsync(i => i.Id == id, ct);
-        if (item is null) return null;
-        var ids = new[] { item.CoverMediaId, item.Fields.DocumentMediaId }.OfType<Guid>().ToList();
-        var media = await db.Media.AsNoTracking().Where(m => ids.Contains(m.Id)).ToDictionaryAsync(m => m.Id, ct);
-        return ToPublished(item, media);
-    }
 }

@@ -4,6 +4,7 @@ using CsvHelper.Configuration;
 using Formation.Catalog.Contracts;
 using Formation.Insights.Data;
 using Formation.Search;
+using Formation.Shell.Places;
 using Formation.Shell.Validation;
 using Microsoft.EntityFrameworkCore;
 

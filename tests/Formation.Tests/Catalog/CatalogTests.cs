@@ -69,6 +69,33 @@ public sealed class CatalogTests(FormationFactory factory) : IAsyncLifetime
     };
 
     [Fact]
+    public async Task Anonymous_visitors_get_the_catalogue_home_from_the_page_cache_until_the_curation_changes()
+    {
+        var anonymous = factory.ClientFor(_portal.Host);
+        var first = await anonymous.GetAsync("/formations");
+        Assert.Null(first.Headers.Age);
+        var second = await anonymous.GetAsync("/formations");
+        Assert.NotNull(second.Headers.Age); // served from the output cache
+        Assert.Equal(await first.Content.ReadAsStringAsync(), await second.Content.ReadAsStringAsync());
+        Assert.DoesNotContain("Encadrer une équipe éducative", await second.Content.ReadAsStringAsync());
+
+        // Credentials are never answered from the cache.
+        var withCredentials = factory.ClientFor(_portal.Host);
+        withCredentials.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", "eDp5");
+        Assert.Null((await withCredentials.GetAsync("/formations")).Headers.Age);
+
+        // A new selection shows at once.
+        await factory.RunRecipeAsync(new RecipeDocument
+        {
+            Name = "curation-management-" + _suffix,
+            Steps = [TestPortal.Step(new { name = "curation", tenant = _portal.Id, mode = "Rules", themes = new[] { "management" } })],
+        });
+        var after = await anonymous.GetAsync("/formations");
+        Assert.Null(after.Headers.Age);
+        Assert.Contains("Encadrer une équipe éducative", System.Net.WebUtility.HtmlDecode(await after.Content.ReadAsStringAsync()));
+    }
+
+    [Fact]
     public async Task A_shared_module_shows_on_the_platform_and_on_portals_whose_selection_includes_it()
     {
         var onPlatform = await factory.ClientFor("localhost").GetStringAsync($"/formations/{Slug("violences")}");

@@ -60,6 +60,7 @@ public static class ShellExtensions
         services.AddFormationPolicies();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
+        services.AddOutputCache(options => options.AddPolicy(AnonymousPageCache.PolicyName, new AnonymousPageCache()));
         var mvc = services.AddRazorPages(options => options.Conventions.Add(new PageFeatureConvention(catalog)));
         mvc.ConfigureApplicationPartManager(manager =>
         {
@@ -122,6 +123,8 @@ public static class ShellExtensions
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseMiddleware<FeatureGateMiddleware>();
+        // After the feature gate and authentication: a cached page is served only where the page itself would be.
+        app.UseOutputCache();
         app.UseAntiforgery();
     }
 

@@ -1,5 +1,6 @@
 using System.IO.Hashing;
 using System.Runtime.InteropServices;
+using Formation.Shell.Places;
 
 namespace Formation.NationalCatalog.Import;
 

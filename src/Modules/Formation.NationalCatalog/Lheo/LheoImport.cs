@@ -6,6 +6,7 @@ using System.Xml.Linq;
 using Formation.NationalCatalog.Data;
 using Formation.NationalCatalog.Import;
 using Formation.Shell.Data;
+using Formation.Shell.Places;
 using Microsoft.EntityFrameworkCore;
 
 namespace Formation.NationalCatalog.Lheo;

@@ -1,4 +1,5 @@
 using Formation.Catalog.Contracts;
+using Formation.Shell.Places;
 
 namespace Formation.Search.Indexing;
 

@@ -30,11 +30,14 @@ public sealed class SearchIndex : IDisposable
     private readonly VisibilityFilters _visibilityFilters = new();
     private readonly SearchResultCache _results;
     private readonly FileStream _processLock;
+    private readonly Microsoft.AspNetCore.OutputCaching.IOutputCacheStore? _pages;
 
     /// <param name="configuration"><c>Search:ResultCacheSize</c>: searches whose results are kept (500; 0 keeps none).</param>
-    public SearchIndex(AppPaths paths, SynonymStore synonyms, IConfiguration? configuration = null)
+    /// <param name="pages">Cached pages (catalogue home, search results) are dropped after each change searches see.</param>
+    public SearchIndex(AppPaths paths, SynonymStore synonyms, IConfiguration? configuration = null, Microsoft.AspNetCore.OutputCaching.IOutputCacheStore? pages = null)
     {
         _synonyms = synonyms;
+        _pages = pages;
         _results = new SearchResultCache(configuration?.GetValue<int?>("Search:ResultCacheSize") ?? SearchResultCache.DefaultSize);
         var folder = paths.Folder("search", "modules");
         // Lucene.Net's write.lock does not keep other processes out on Linux: an OS lock held while open does.
@@ -194,6 +197,8 @@ public sealed class SearchIndex : IDisposable
         _writer.Commit();
         _searchers.MaybeRefreshBlocking();
         Interlocked.Increment(ref _version);
+        // The in-memory store evicts at once (the task is already complete).
+        _pages?.EvictByTagAsync(Formation.Shell.Web.AnonymousPageCache.AllPagesTag, CancellationToken.None).AsTask().GetAwaiter().GetResult();
     }
 
     /// <summary>Fewer exact matches than this (one page) and the search is run again tolerating typos.</summary>

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Formation.Search.Pages;
 
 /// <summary>The portal's search page: one GET form (text, facet checkboxes, sort), results as cards, pagination.</summary>
+[Microsoft.AspNetCore.OutputCaching.OutputCache(PolicyName = Formation.Shell.Web.AnonymousPageCache.PolicyName)]
 public sealed class RechercheModel(ModuleSearch search) : PageModel
 {
     public SearchParameters Parameters { get; private set; } = new();
@@ -18,6 +19,8 @@ public sealed class RechercheModel(ModuleSearch search) : PageModel
         Parameters = parameters;
         try { Results = await search.SearchAsync(parameters.ToQuery(), ct); }
         catch (ValidationFailedException ex) { Error = ex.Message; }
+        // A search that found nothing is counted for the needs watch each time it is made: never served from the cache.
+        if (Results is not { Total: > 0 }) Formation.Shell.Web.AnonymousPageCache.DoNotStore(HttpContext);
     }
 
     public string CurrentSort => string.IsNullOrWhiteSpace(Parameters.Tri) ? "pertinence" : Parameters.Tri;

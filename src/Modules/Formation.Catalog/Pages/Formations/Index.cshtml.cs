@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Formation.Catalog.Pages.Formations;
 
 /// <summary>The catalogue home: newest modules, then the portal's offer by theme and by profession.</summary>
+[Microsoft.AspNetCore.OutputCaching.OutputCache(PolicyName = Formation.Shell.Web.AnonymousPageCache.PolicyName)]
 public sealed class CatalogueModel(ICatalogOverview overview) : PageModel
 {
     public int Total { get; private set; }

@@ -10,7 +10,7 @@ namespace Formation.Search.Pages.Plateforme.Recherche;
 
 /// <summary>Platform operators edit the search synonyms; a valid file applies at the next search, with no reindexing.</summary>
 [Authorize(Policy = Policies.PlatformAdmin)]
-public sealed class SynonymesModel(SynonymStore store) : PageModel
+public sealed class SynonymesModel(SynonymStore store, Microsoft.AspNetCore.OutputCaching.IOutputCacheStore pages) : PageModel
 {
     [BindProperty] public string Texte { get; set; } = "";
     [TempData] public bool Saved { get; set; }
@@ -18,11 +18,12 @@ public sealed class SynonymesModel(SynonymStore store) : PageModel
 
     public void OnGet() => Texte = store.ReadText();
 
-    public IActionResult OnPost()
+    public async Task<IActionResult> OnPostAsync()
     {
         try
         {
             store.Save(Texte ?? "");
+            await pages.EvictByTagAsync(AnonymousPageCache.AllPagesTag, HttpContext.RequestAborted);
             Saved = true;
             return RedirectToPage();
         }

@@ -1,8 +1,19 @@
-namespace Formation.Insights;
+namespace Formation.Shell.Places;
 
-/// <summary>The French départements (code → name): the territory of a training need, as ODPE observatories count them.</summary>
+/// <summary>
+/// French régions and départements with their INSEE codes (overseas ones included): the places of national trainings,
+/// of the search's place facets and of training needs.
+/// </summary>
 public static class Territories
 {
+    public static readonly IReadOnlyDictionary<string, string> Regions = new Dictionary<string, string>
+    {
+        ["01"] = "Guadeloupe", ["02"] = "Martinique", ["03"] = "Guyane", ["04"] = "La Réunion", ["06"] = "Mayotte",
+        ["11"] = "Île-de-France", ["24"] = "Centre-Val de Loire", ["27"] = "Bourgogne-Franche-Comté", ["28"] = "Normandie",
+        ["32"] = "Hauts-de-France", ["44"] = "Grand Est", ["52"] = "Pays de la Loire", ["53"] = "Bretagne",
+        ["75"] = "Nouvelle-Aquitaine", ["76"] = "Occitanie", ["84"] = "Auvergne-Rhône-Alpes", ["93"] = "Provence-Alpes-Côte d'Azur", ["94"] = "Corse",
+    };
+
     public static readonly IReadOnlyDictionary<string, string> Departements = new Dictionary<string, string>
     {
         ["01"] = "Ain", ["02"] = "Aisne", ["03"] = "Allier", ["04"] = "Alpes-de-Haute-Provence", ["05"] = "Hautes-Alpes",
@@ -25,8 +36,10 @@ public static class Territories
         ["85"] = "Vendée", ["86"] = "Vienne", ["87"] = "Haute-Vienne", ["88"] = "Vosges", ["89"] = "Yonne",
         ["90"] = "Territoire de Belfort", ["91"] = "Essonne", ["92"] = "Hauts-de-Seine", ["93"] = "Seine-Saint-Denis", ["94"] = "Val-de-Marne",
         ["95"] = "Val-d'Oise", ["971"] = "Guadeloupe", ["972"] = "Martinique", ["973"] = "Guyane", ["974"] = "La Réunion",
-        ["976"] = "Mayotte",
+        ["975"] = "Saint-Pierre-et-Miquelon", ["976"] = "Mayotte", ["977"] = "Saint-Barthélemy", ["978"] = "Saint-Martin",
+        ["986"] = "Wallis-et-Futuna", ["987"] = "Polynésie française", ["988"] = "Nouvelle-Calédonie",
     };
 
-    public static string Label(string code) => Departements.TryGetValue(code, out var name) ? $"{code} — {name}" : code;
+    /// <summary>"59 — Nord"; the code alone when unknown.</summary>
+    public static string Label(string? code) => code is not null && Departements.TryGetValue(code, out var name) ? $"{code} — {name}" : code ?? "";
 }

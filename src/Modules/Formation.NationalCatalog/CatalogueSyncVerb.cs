@@ -1,6 +1,5 @@
 using Formation.NationalCatalog.Import;
 using Formation.Shell.Hosting;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Formation.NationalCatalog;
@@ -25,7 +24,6 @@ internal sealed class CatalogueSyncVerb : IHostVerb
             else if (args[i].Contains(':') || args[i].Contains('=')) { if (!args[i].Contains('=') && i + 1 < args.Count) i++; }
             else { Console.Error.WriteLine($"Argument inconnu : {args[i]}. Usage : {Usage}"); return 2; }
         }
-        LimitHeap(services);
         await using var scope = services.CreateAsyncScope();
         SyncResult result;
         if (file is not null)
@@ -46,19 +44,5 @@ internal sealed class CatalogueSyncVerb : IHostVerb
         Console.WriteLine($"Ajoutées : {result.Added} ; modifiées : {result.Changed} ; retirées : {result.Withdrawn}");
         foreach (var reject in result.Rejects.Take(20)) Console.WriteLine($"  rejet {reject.File} ligne {reject.Line} : {reject.Reason}");
         return 0;
-    }
-
-    /// <summary>
-    /// The command runs alone in its process, with the host's server GC, whose young generations grow far past what the
-    /// sync holds (peak 380 MB against 260 MB with the workstation GC). A heap limit set here, before the sync
-    /// (<c>NationalCatalog:SyncHeapLimitMB</c>, 192 by default, 0 for none), keeps the process small without changing
-    /// the web server's collector.
-    /// </summary>
-    private static void LimitHeap(IServiceProvider services)
-    {
-        var megabytes = services.GetRequiredService<IConfiguration>().GetValue("NationalCatalog:SyncHeapLimitMB", 192);
-        if (megabytes <= 0) return;
-        AppContext.SetData("GCHeapHardLimit", (ulong)megabytes * 1024 * 1024);
-        GC.RefreshMemoryLimit();
     }
 }

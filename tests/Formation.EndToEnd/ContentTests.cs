@@ -15,7 +15,9 @@ public sealed class ContentTests(PortalFixture fixture, ITestOutputHelper output
         await page.Locator("#Input_Email").FillAsync(email);
         await page.Locator("#Input_Password").FillAsync(Portals.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Se connecter", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/connexion"));
+        // Signed in once the redirect leaves the sign-in page; the next step navigates anyway, so waiting for every
+        // resource of the landing page (the load event) would only add a wait that a busy machine can stretch past 30 s.
+        await page.WaitForURLAsync(url => !url.Contains("/connexion"), new() { WaitUntil = WaitUntilState.Commit });
     }
 
     private static string ParisInput(DateTimeOffset utc) =>

@@ -81,7 +81,8 @@ public sealed class LrsCrashTests : IAsyncLifetime
         }
         Assert.NotEmpty(acknowledged);
 
-        using (await StartAsync())
+        var restarted = await StartAsync();
+        try
         {
             using var client = Client();
             var missing = new List<Guid>();
@@ -91,6 +92,13 @@ public sealed class LrsCrashTests : IAsyncLifetime
                 if (response.StatusCode != HttpStatusCode.OK) missing.Add(id);
             }
             Assert.Empty(missing);
+        }
+        finally
+        {
+            // Disposing a Process does not end it: the restarted host is stopped here.
+            restarted.Kill(entireProcessTree: true);
+            await restarted.WaitForExitAsync();
+            restarted.Dispose();
         }
     }
 

@@ -224,9 +224,10 @@ internal sealed class XapiEndpoint(StatementStore statements, DocumentStore docu
                 if (XapiJson.Str(statement["context"]?["registration"]) is not { } registration
                     || !Guid.TryParse(registration, out var r) || r != session.Registration)
                     throw new XapiException(403, "The statement's registration is not the session's registration.");
-                if (XapiJson.Str(statement["verb"]?["id"]) == "http://adlnet.gov/expapi/verbs/voided")
+                var verb = XapiJson.Str(statement["verb"]?["id"]);
+                if (verb == XapiValidator.VoidedVerb)
                     throw new XapiException(403, "AU session credentials cannot void statements (cmi5 6.3).");
-                if (XapiJson.Str(statement["verb"]?["id"]) == Cmi5LearnerPreferences.InitializedVerb
+                if (verb == Cmi5LearnerPreferences.InitializedVerb
                     && !await services.GetRequiredService<LrsSessionTokens>().HasReadPreferencesAsync(caller.Key, ct))
                     throw new XapiException(403, "The AU must read the learner preferences (agent profile cmi5LearnerPreferences) before its initialized statement (cmi5 11.0).");
                 foreach (var policy in services.GetServices<ILrsSessionStatementPolicy>())

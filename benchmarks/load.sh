@@ -6,6 +6,7 @@
 #
 #   benchmarks/load.sh                     # 200,000 modules, 2 rounds of wrk -t2 -c32 -d20s per page
 #   MODULES=2000 DURATION=5s ROUNDS=1 benchmarks/load.sh
+#   ONLY="3 4" benchmarks/load.sh         # only these pages (indexes in the table below, from 0)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -57,8 +58,15 @@ base=$(cat "$ready")
 case "$base" in http://127.0.0.1:*) ;; *) echo "Refusing to load $base: loopback only."; exit 1 ;; esac
 grep -E "Preparing|Reusing|Serving" "$server_log" || true
 
-names=("search API" "catalogue home" "search page" "bare page, size of the home (ceiling)" "bare page, size of the search page (ceiling)")
-paths=("/api/search?$QUERY" "/formations" "/recherche?$QUERY" "/bench/bare" "/bench/bare-large")
+names=("search API" "catalogue home" "search page" "catalogue home, rendered" "search page, rendered" "bare page, size of the home (ceiling)" "bare page, size of the search page (ceiling)")
+paths=("/api/search?$QUERY" "/formations" "/recherche?$QUERY" "/formations" "/recherche?$QUERY" "/bench/bare" "/bench/bare-large")
+# "rendered": a request carrying credentials is never answered from the anonymous page cache, so the page runs on
+# every request, as it does for a signed-in visitor. The credentials are checked by nobody on these pages.
+rendered="Authorization: Basic cmVuZGVyZWQ6cmVuZGVyZWQ="
+extra=("" "" "" "$rendered" "$rendered" "" "")
+ONLY=${ONLY:-}   # e.g. ONLY="3 4" runs the rendered pages only
+selected=("${!paths[@]}"); [ -n "$ONLY" ] && read -r -a selected <<<"$ONLY"
+hdr() { if [ -n "${extra[$1]}" ]; then printf '%s\n' -H "${extra[$1]}"; fi; }
 
 echo
 echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo), $(. /etc/os-release; echo "$PRETTY_NAME"), .NET $(dotnet --list-runtimes | awk '/Microsoft.NETCore.App/ {v=$2} END {print v}'), $(wrk --version 2>&1 | head -n1 | awk '{print $1, $2}')"
@@ -66,11 +74,12 @@ echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency -H 'Host: $PORTAL_HOST
 echo
 echo "| page | path | bytes |"
 echo "|---|---|---|"
-for i in "${!paths[@]}"; do
-  code=$(curl -s -o "$work/body.$i" -w '%{http_code}' -H "Host: $PORTAL_HOST" "$base${paths[$i]}")
+for i in "${selected[@]}"; do
+  mapfile -t h < <(hdr "$i")
+  code=$(curl -s -o "$work/body.$i" -w '%{http_code}' -H "Host: $PORTAL_HOST" "${h[@]}" "$base${paths[$i]}")
   [ "$code" = 200 ] || { echo "GET ${paths[$i]} answered $code"; exit 1; }
   echo "| ${names[$i]} | \`${paths[$i]}\` | $(stat -c %s "$work/body.$i") |"
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -H "Host: $PORTAL_HOST" "$base${paths[$i]}" >/dev/null
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -H "Host: $PORTAL_HOST" "${h[@]}" "$base${paths[$i]}" >/dev/null
 done
 
 # wrk prints latencies in us, ms or s: in ms.
@@ -80,9 +89,10 @@ echo
 echo "| round | page | req/s | latency avg (ms) | p50 | p90 | p99 | errors / non-2xx |"
 echo "|---|---|---|---|---|---|---|---|"
 for round in $(seq 1 "$ROUNDS"); do
-  for i in "${!paths[@]}"; do
+  for i in "${selected[@]}"; do
     out="$work/wrk.$round.$i.txt"
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 10s --latency -H "Host: $PORTAL_HOST" "$base${paths[$i]}" >"$out"
+    mapfile -t h < <(hdr "$i")
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 10s --latency -H "Host: $PORTAL_HOST" "${h[@]}" "$base${paths[$i]}" >"$out"
     rps=$(awk '/^Requests\/sec/ {print $2}' "$out")
     avg=$(to_ms "$(awk '$1 == "Latency" {print $2; exit}' "$out")")
     p50=$(to_ms "$(awk '$1 == "50%" {print $2}' "$out")")

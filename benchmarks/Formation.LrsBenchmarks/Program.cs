@@ -42,7 +42,11 @@ public static class Program
     {
         await using var host = await LrsHost.StartAsync(options, fresh: true);
         var client = host.Client();
-        await PostAsync(client, Enumerable.Range(0, 200).Select(i => Statements.Make(i)).ToList()); // warm-up
+        await PostAsync(client, Enumerable.Range(0, 200).Select(i => Statements.Make(i)).ToList());
+        // Warm-up, not counted: the JIT recompiles hot code with its profile after a few seconds of traffic (tiered PGO),
+        // as on a server that has been running; wrk runs are warmed the same way (benchmarks/load.sh).
+        await RunClientsAsync(host, options, batch: 1, seconds: options.WarmUpSeconds, seedOffset: 500_000);
+        await RunClientsAsync(host, options, batch: 50, seconds: options.WarmUpSeconds, seedOffset: 500_000);
         var singles = await RunClientsAsync(host, options, batch: 1);
         Console.WriteLine($"HTTP single POST   : {singles.Rate,8:N0} statements/s ({singles.Statements:N0} in {singles.Seconds:N1} s; p50 {singles.P50:N1} ms, p95 {singles.P95:N1} ms)");
         var batches = await RunClientsAsync(host, options, batch: 50);
@@ -60,13 +64,13 @@ public static class Program
         public double Rate => Statements / Seconds;
     }
 
-    private static async Task<RunResult> RunClientsAsync(LrsHost host, Options options, int batch)
+    private static async Task<RunResult> RunClientsAsync(LrsHost host, Options options, int batch, int? seconds = null, int seedOffset = 0)
     {
         var latencies = new ConcurrentBag<double>();
         long total = 0;
-        var seed = batch * 1_000_000;
+        var seed = batch * 1_000_000 + seedOffset;
         var watch = Stopwatch.StartNew();
-        var end = TimeSpan.FromSeconds(options.Seconds);
+        var end = TimeSpan.FromSeconds(seconds ?? options.Seconds);
         var tasks = Enumerable.Range(0, options.Clients).Select(c => Task.Run(async () =>
         {
             var client = host.Client();
@@ -82,9 +86,9 @@ public static class Program
             }
         })).ToArray();
         await Task.WhenAll(tasks);
-        var seconds = watch.Elapsed.TotalSeconds;
+        var elapsed = watch.Elapsed.TotalSeconds;
         var sorted = latencies.Order().ToArray();
-        return new RunResult(total, seconds, Percentile(sorted, 0.50), Percentile(sorted, 0.95));
+        return new RunResult(total, elapsed, Percentile(sorted, 0.50), Percentile(sorted, 0.95));
     }
 
     private static async Task<bool> PostAsync(HttpClient client, List<JsonObject> statements)
@@ -410,8 +414,9 @@ internal sealed class LrsHost : IAsyncDisposable
         return client;
     }
 
+    // The raw inserts prepare their statements as the host does (it turns Npgsql's automatic preparation on).
     public DbConnection OpenDatabase() => _options.Provider == "postgres"
-        ? new NpgsqlConnection(_options.PostgresConnection)
+        ? new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_options.PostgresConnection) { MaxAutoPrepare = 64 }.ConnectionString)
         : new SqliteConnection($"Data Source={Path.Combine(_options.DataPath, "formation.db")};Default Timeout=60");
 
     public async Task<long> CountStatementsAsync()
@@ -452,6 +457,7 @@ internal sealed class Options
     public int Port { get; init; } = 5491;
     public int Clients { get; init; } = 4;
     public int Seconds { get; init; } = 15;
+    public int WarmUpSeconds { get; init; } = 5;
     public long Statements { get; init; } = 1_000_000;
     public int Queries { get; init; } = 2000;
     public int Rounds { get; init; } = 3;
@@ -461,7 +467,7 @@ internal sealed class Options
 
     public const string Usage = """
         usage: Formation.LrsBenchmarks ingest|query|kill [--provider sqlite|postgres] [--pg "Host=…;Port=55452;Username=…"]
-               [--data PATH] [--host PATH/Formation.Host.dll] [--port 5491] [--clients 4] [--seconds 15]
+               [--data PATH] [--host PATH/Formation.Host.dll] [--port 5491] [--clients 4] [--seconds 15] [--warmup 5]
                [--statements 1000000] [--queries 2000] [--rounds 3] [--reuse] [--quiet-log]
         """;
 
@@ -488,6 +494,7 @@ internal sealed class Options
             Port = int.Parse(values.GetValueOrDefault("port", "5491")),
             Clients = int.Parse(values.GetValueOrDefault("clients", "4")),
             Seconds = int.Parse(values.GetValueOrDefault("seconds", "15")),
+            WarmUpSeconds = int.Parse(values.GetValueOrDefault("warmup", "5")),
             Statements = long.Parse(values.GetValueOrDefault("statements", "1000000")),
             Queries = int.Parse(values.GetValueOrDefault("queries", "2000")),
             Rounds = int.Parse(values.GetValueOrDefault("rounds", "3")),

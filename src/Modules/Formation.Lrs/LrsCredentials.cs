@@ -7,6 +7,7 @@ using Formation.Lrs.Data;
 using Formation.Lrs.Xapi;
 using Formation.Shell.Tenancy;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Formation.Lrs;
 
@@ -78,8 +79,12 @@ public sealed class LrsCredentialCache
 }
 
 /// <summary>LRS clients of the current portal: creation (secret shown once), scopes, revocation, Basic authentication.</summary>
-public sealed class LrsCredentials(LrsDbContext db, TenantContext tenant, TimeProvider time, LrsCredentialCache cache)
+public sealed class LrsCredentials(IServiceProvider services, TenantContext tenant, TimeProvider time, LrsCredentialCache cache)
 {
+    // Resolved when the cache cannot answer: most /xapi requests authenticate from the cache alone.
+    private LrsDbContext? _db;
+    private LrsDbContext db => _db ??= services.GetRequiredService<LrsDbContext>();
+
     public static string Hash(string secret, string salt) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(salt + ":" + secret)));
 

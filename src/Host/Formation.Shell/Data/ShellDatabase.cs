@@ -10,7 +10,20 @@ namespace Formation.Shell.Data;
 public sealed class ConnectionFactory(DatabaseSettings settings) : IDisposable
 {
     private readonly NpgsqlDataSource? _postgres =
-        settings.Provider == DatabaseProvider.Postgres ? NpgsqlDataSource.Create(settings.ConnectionString) : null;
+        settings.Provider == DatabaseProvider.Postgres ? NpgsqlDataSource.Create(WithAutoPrepare(settings.ConnectionString)) : null;
+
+    /// <summary>
+    /// PostgreSQL parses and plans every statement it receives unless it was prepared; the same few inserts and lookups
+    /// run thousands of times (xAPI ingest), so Npgsql prepares the most used ones itself, unless the connection string
+    /// says otherwise (<c>Max Auto Prepare=0</c> turns it off).
+    /// </summary>
+    internal static string WithAutoPrepare(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (!given.ContainsKey("Max Auto Prepare") && !given.ContainsKey("MaxAutoPrepare")) builder.MaxAutoPrepare = 64;
+        return builder.ConnectionString;
+    }
 
     public DatabaseSettings Settings => settings;
 

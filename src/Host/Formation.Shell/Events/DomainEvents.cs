@@ -59,19 +59,29 @@ public sealed class OutboxSignal
 }
 
 /// <summary>Raises events inside the current unit of work: they are stored with the change, then dispatched after commit.</summary>
-public sealed class DomainEvents(ShellDbContext db, ShellDatabase database, OutboxSignal signal, TenantContext tenant, TimeProvider time)
+public sealed class DomainEvents(IServiceProvider services, ShellDatabase database, OutboxSignal signal, TenantContext tenant, TimeProvider time)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public async Task RaiseAsync(IDomainEvent domainEvent, CancellationToken ct = default)
+    // Resolved on the first event only: many scopes that could raise one (every xAPI request) raise none, and a
+    // DbContext costs its set-up when it joins the scope's connection.
+    private ShellDbContext? _db;
+
+    public Task RaiseAsync(IDomainEvent domainEvent, CancellationToken ct = default) => RaiseAllAsync([domainEvent], ct);
+
+    /// <summary>Several events in one write (one round trip), in order.</summary>
+    public async Task RaiseAllAsync(IReadOnlyCollection<IDomainEvent> domainEvents, CancellationToken ct = default)
     {
-        db.Outbox.Add(new OutboxMessage
-        {
-            Type = EventTypes.NameOf(domainEvent.GetType()),
-            Payload = JsonSerializer.Serialize(domainEvent, domainEvent.GetType(), Json),
-            TenantId = tenant.TenantId,
-            CreatedUtc = time.GetUtcNow(),
-        });
+        if (domainEvents.Count == 0) return;
+        var db = _db ??= services.GetRequiredService<ShellDbContext>();
+        foreach (var domainEvent in domainEvents)
+            db.Outbox.Add(new OutboxMessage
+            {
+                Type = EventTypes.NameOf(domainEvent.GetType()),
+                Payload = JsonSerializer.Serialize(domainEvent, domainEvent.GetType(), Json),
+                TenantId = tenant.TenantId,
+                CreatedUtc = time.GetUtcNow(),
+            });
         await db.SaveChangesAsync(ct);
         // Outside a transaction the row is committed already; inside one, wake the dispatcher when it commits.
         if (database.Transaction is null) signal.Notify();

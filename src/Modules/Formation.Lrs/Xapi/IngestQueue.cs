@@ -19,7 +19,8 @@ internal sealed record IngestRequest(TenantInfo Tenant, IReadOnlyList<JsonObject
 /// <summary>
 /// Group commit for /xapi statement writes. A commit costs one disk flush (durable storage), so one transaction per
 /// request caps ingest at the disk's flush rate. Requests are validated in parallel, then one writer stores whatever
-/// has queued up in one transaction, each request under its own savepoint (a conflict fails that request only), and
+/// has queued up in one transaction, each request under its own savepoint (a conflict fails that request only; the
+/// store opens and releases it in the round trips of its own writes), and
 /// answers every request after the commit: an acknowledged statement is always on disk.
 /// </summary>
 internal sealed class IngestQueue(IServiceScopeFactory scopes, ILogger<IngestQueue> logger) : BackgroundService
@@ -56,6 +57,48 @@ internal sealed class IngestQueue(IServiceScopeFactory scopes, ILogger<IngestQue
 
     private async Task WriteAsync(List<IngestRequest> batch)
     {
+        if (batch.Count > 1 && await TryWriteTogetherAsync(batch)) return;
+        await WriteRequestByRequestAsync(batch);
+    }
+
+    /// <summary>
+    /// PostgreSQL, where each round trip costs: the requests of one portal are stored with a round trip for all their
+    /// lookups and one for all their inserts. Falls back (false) when the store asks for it or the database refuses.
+    /// </summary>
+    private async Task<bool> TryWriteTogetherAsync(List<IngestRequest> batch)
+    {
+        if (batch.Any(r => r.Tenant.Id != batch[0].Tenant.Id)) return false;
+        (IReadOnlyList<Guid>? Ids, Exception? Error)[]? results;
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var database = scope.ServiceProvider.GetRequiredService<ShellDatabase>();
+            if (database.Provider != DatabaseProvider.Postgres) return false;
+            scope.ServiceProvider.GetRequiredService<TenantContext>().Set(batch[0].Tenant);
+            var store = scope.ServiceProvider.GetRequiredService<StatementStore>();
+            await using var transaction = await database.BeginTransactionAsync();
+            results = await store.TryStoreGroupAsync(batch.Select(r => new StatementStore.GroupRequest(r.Statements, r.Authority, r.DefaultVersion, r.Attachments)).ToList(),
+                CancellationToken.None);
+            if (results is null) return false;
+            await transaction.CommitAsync();
+        }
+        catch (DbException ex)
+        {
+            logger.LogInformation(ex, "Storing {Count} xAPI requests together failed; storing them one by one", batch.Count);
+            return false;
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Storing {Count} xAPI requests failed", batch.Count);
+            foreach (var request in batch) request.Done.TrySetException(ex);
+            return true;
+        }
+        Answer(batch, results);
+        return true;
+    }
+
+    private async Task WriteRequestByRequestAsync(List<IngestRequest> batch)
+    {
         var results = new (IReadOnlyList<Guid>? Ids, Exception? Error)[batch.Count];
         try
         {
@@ -64,23 +107,24 @@ internal sealed class IngestQueue(IServiceScopeFactory scopes, ILogger<IngestQue
             var tenant = scope.ServiceProvider.GetRequiredService<TenantContext>();
             var store = scope.ServiceProvider.GetRequiredService<StatementStore>();
             await using var transaction = await database.BeginTransactionAsync();
+            // Alone in its transaction, a request needs no savepoint: its failure rolls the transaction back.
+            var alone = batch.Count == 1;
             for (var i = 0; i < batch.Count; i++)
             {
                 var request = batch[i];
                 tenant.Set(request.Tenant);
-                await ExecuteAsync(database, $"SAVEPOINT r{i}");
                 try
                 {
-                    results[i] = (await store.StoreAsync(request.Statements, request.Authority, request.DefaultVersion, request.Attachments, CancellationToken.None), null);
-                    await ExecuteAsync(database, $"RELEASE SAVEPOINT r{i}");
+                    results[i] = (await store.StoreAsync(request.Statements, request.Authority, request.DefaultVersion, request.Attachments, CancellationToken.None,
+                        savepoint: alone ? null : $"r{i}"), null);
                 }
                 catch (Exception ex) when (ex is XapiException or DbException)
                 {
-                    await ExecuteAsync(database, $"ROLLBACK TO SAVEPOINT r{i}");
-                    results[i] = (null, ex);
+                    results[i] = (null, ex); // the store rolled its savepoint back
                 }
             }
-            await transaction.CommitAsync();
+            if (alone && results[0].Error is not null) await transaction.RollbackAsync();
+            else await transaction.CommitAsync();
         }
         catch (Exception ex)
         {
@@ -88,18 +132,15 @@ internal sealed class IngestQueue(IServiceScopeFactory scopes, ILogger<IngestQue
             foreach (var request in batch) request.Done.TrySetException(ex);
             return;
         }
+        Answer(batch, results);
+    }
+
+    private static void Answer(List<IngestRequest> batch, (IReadOnlyList<Guid>? Ids, Exception? Error)[] results)
+    {
         for (var i = 0; i < batch.Count; i++)
         {
             if (results[i].Error is { } error) batch[i].Done.TrySetException(error);
             else batch[i].Done.TrySetResult(results[i].Ids!);
         }
-    }
-
-    private static async Task ExecuteAsync(ShellDatabase database, string sql)
-    {
-        await using var command = database.Connection.CreateCommand();
-        command.CommandText = sql;
-        command.Transaction = database.Transaction;
-        await command.ExecuteNonQueryAsync();
     }
 }

@@ -64,117 +64,61 @@ public sealed class StatementStore(ShellDatabase database, TenantContext tenant,
 
     /// <summary>
     /// Stores statements already validated. Sets id, stored, authority, version and timestamp. Same id and same content
-    /// is accepted without a second copy; same id and different content is a conflict (409).
+    /// is accepted without a second copy; same id and different content is a conflict (409). Every check runs before
+    /// the first write, so a refused request has written nothing.
     /// </summary>
+    /// <param name="savepoint">
+    /// When given (the ingest queue stores several requests in one transaction), the request's writes happen under a
+    /// savepoint of this name, opened and released in the same round trips as the writes; the caller rolls back to it
+    /// when this throws.
+    /// </param>
     public async Task<IReadOnlyList<Guid>> StoreAsync(IReadOnlyList<JsonObject> statements, JsonObject authority, string defaultVersion,
-        IReadOnlyList<IncomingAttachment> attachments, CancellationToken ct)
+        IReadOnlyList<IncomingAttachment> attachments, CancellationToken ct, string? savepoint = null)
     {
         var now = time.GetUtcNow();
         var stored = XapiJson.FormatTimestamp(now);
-        var ids = new List<Guid>(statements.Count);
-        var seen = new HashSet<Guid>();
-        foreach (var statement in statements)
-        {
-            var id = statement["id"] is { } idNode ? Guid.Parse(idNode.GetValue<string>()) : Guid.NewGuid();
-            if (!seen.Add(id)) throw XapiException.Bad($"Statement id {id} appears twice in the request.");
-            ids.Add(id);
-            statement["id"] = id.ToString();
-        }
+        var ids = AssignIds(statements);
 
         var connection = await OpenAsync(ct);
         var tenantId = TenantId;
         var authorityKey = XapiJson.ActorKey(authority);
+        var batched = database.Provider == DatabaseProvider.Postgres && connection.CanCreateBatch;
         var ownTransaction = database.Transaction is null;
         var transaction = ownTransaction ? await database.BeginTransactionAsync(ct) : null;
         try
         {
             // Existing ids: identical content is accepted (idempotent retry), different content is a conflict.
-            var existing = await ExistingHashesAsync(connection, ids, ct);
-            var voidTargets = new List<string>();
-            await using var insert = Command(connection,
-                "INSERT INTO lrs_statement (\"TenantId\", \"StatementId\", \"VerbId\", \"ActivityId\", \"ActorKey\", \"AuthorityKey\", \"Registration\", \"TargetStatementId\", \"StoredTicks\", \"TimestampTicks\", \"Voided\", \"IsVoiding\", \"Json\", \"ContentHash\") "
-                + "VALUES (@t, @id, @verb, @activity, @actor, @authority, @registration, @target, @stored, @timestamp, @voided, @voiding, @json, @hash) RETURNING \"Seq\"");
-            foreach (var name in new[] { "@t", "@id", "@verb", "@activity", "@actor", "@authority", "@registration", "@target", "@stored", "@timestamp", "@voided", "@voiding", "@json", "@hash" })
-                Add(insert, name, null);
-            await using var link = Command(connection,
-                "INSERT INTO lrs_statement_link (\"TenantId\", \"StatementSeq\", \"Kind\", \"Key\", \"Direct\") VALUES (@t, @seq, @kind, @key, @direct)");
-            foreach (var name in new[] { "@t", "@seq", "@kind", "@key", "@direct" }) Add(link, name, null);
-            var links = new List<(char Kind, string Key, bool Direct)>();
+            var (existing, reserved) = await ExistingHashesAsync(connection, ids, batched ? ids.Count : 0, savepoint, ct);
+            var rows = PlanRows(statements, ids, authority, authorityKey, defaultVersion, existing, now, tenantId);
 
-            for (var i = 0; i < statements.Count; i++)
+            // A voiding statement cannot itself be voided, whether it is stored already or comes in this request.
+            var voidTargets = rows.Where(r => r.IsVoiding).Select(r => r.Target!).ToList();
+            if (voidTargets.Count > 0)
             {
-                var statement = statements[i];
-                XapiJson.Normalise(statement);
-                var hash = XapiJson.ContentHash(statement);
-                var id = ids[i].ToString();
-                if (existing.TryGetValue(id, out var existingHash))
+                var voidingHere = rows.Where(r => r.IsVoiding).Select(r => r.Id).ToHashSet();
+                await using var check = Command(connection, "SELECT \"IsVoiding\" FROM lrs_statement WHERE \"TenantId\" = @t AND \"StatementId\" = @id");
+                Add(check, "@t", tenantId); Add(check, "@id", null);
+                foreach (var target in voidTargets)
                 {
-                    if (existingHash != hash) throw new XapiException(409, $"Statement {id} already exists with a different content.");
-                    continue;
-                }
-                statement["stored"] = stored;
-                statement["authority"] = authority.DeepClone();
-                if (!statement.ContainsKey("version")) statement["version"] = defaultVersion;
-                if (!statement.ContainsKey("timestamp")) statement["timestamp"] = stored;
-                var timestamp = XapiValidator.ParseTimestamp(statement["timestamp"]!.GetValue<string>(), XapiVersion.V103) ?? now;
-
-                var obj = (JsonObject)statement["object"]!;
-                var verbId = statement["verb"]!["id"]!.GetValue<string>();
-                var objectType = XapiJson.Str(obj["objectType"]) ?? "Activity";
-                var isVoiding = verbId == XapiValidator.VoidedVerb;
-                string? target = objectType == "StatementRef" ? XapiJson.Str(obj["id"])!.ToLowerInvariant() : null;
-                if (isVoiding) voidTargets.Add(target!);
-                var registration = XapiJson.Str(statement["context"]?["registration"])?.ToLowerInvariant();
-
-                insert.Parameters[0].Value = tenantId;
-                insert.Parameters[1].Value = id;
-                insert.Parameters[2].Value = verbId;
-                insert.Parameters[3].Value = objectType == "Activity" ? XapiJson.Str(obj["id"]) : DBNull.Value;
-                insert.Parameters[4].Value = XapiJson.ActorKey((JsonObject)statement["actor"]!);
-                insert.Parameters[5].Value = authorityKey;
-                insert.Parameters[6].Value = (object?)registration ?? DBNull.Value;
-                insert.Parameters[7].Value = (object?)target ?? DBNull.Value;
-                insert.Parameters[8].Value = now.UtcTicks;
-                insert.Parameters[9].Value = timestamp.UtcTicks;
-                insert.Parameters[10].Value = false;
-                insert.Parameters[11].Value = isVoiding;
-                insert.Parameters[12].Value = statement.ToJsonString(XapiJson.Options);
-                insert.Parameters[13].Value = hash;
-                var seq = Convert.ToInt64(await insert.ExecuteScalarAsync(ct));
-
-                links.Clear();
-                XapiJson.CollectLinks(statement, links);
-                foreach (var (kind, key, direct) in links.Distinct())
-                {
-                    if (!direct && links.Contains((kind, key, true))) continue;
-                    link.Parameters[0].Value = tenantId;
-                    link.Parameters[1].Value = seq;
-                    link.Parameters[2].Value = kind.ToString();
-                    link.Parameters[3].Value = key;
-                    link.Parameters[4].Value = direct;
-                    await link.ExecuteNonQueryAsync(ct);
-                }
-
-                if (registration is not null && objectType == "Activity")
-                {
-                    var result = statement["result"] as JsonObject;
-                    await events.RaiseAsync(new LrsStatementStored(tenantId, ids[i], verbId, XapiJson.Str(obj["id"])!, Guid.Parse(registration),
-                        SessionIdOf(statement), BoolOf(result?["success"]), BoolOf(result?["completion"]), DoubleOf(result?["score"]?["scaled"])), ct);
+                    check.Parameters[1].Value = target;
+                    if (voidingHere.Contains(target)
+                        || await check.ExecuteScalarAsync(ct) is { } isVoiding and not DBNull && Convert.ToBoolean(isVoiding))
+                        throw XapiException.Bad($"Statement {target} is a voiding statement and cannot be voided.");
                 }
             }
 
+            var released = false;
+            if (batched) released = await InsertInOneRoundTripAsync(connection, tenantId, authorityKey, now.UtcTicks, rows, reserved, savepoint, ct);
+            else await InsertOneByOneAsync(connection, tenantId, authorityKey, now.UtcTicks, rows, ct);
+            await events.RaiseAllAsync(rows.Where(r => r.Stored is not null).Select(r => (IDomainEvent)r.Stored!).ToList(), ct);
+
             if (voidTargets.Count > 0)
             {
-                // A voiding statement cannot itself be voided; other targets are marked voided (unknown ones are kept as refs).
-                await using var check = Command(connection, "SELECT \"IsVoiding\" FROM lrs_statement WHERE \"TenantId\" = @t AND \"StatementId\" = @id");
-                Add(check, "@t", tenantId); Add(check, "@id", null);
+                // Targets are marked voided (unknown ones are kept as refs and match nothing).
                 await using var mark = Command(connection, "UPDATE lrs_statement SET \"Voided\" = @v WHERE \"TenantId\" = @t AND \"StatementId\" = @id");
                 Add(mark, "@v", true); Add(mark, "@t", tenantId); Add(mark, "@id", null);
                 foreach (var target in voidTargets)
                 {
-                    check.Parameters[1].Value = target;
-                    if (await check.ExecuteScalarAsync(ct) is { } isVoiding and not DBNull && Convert.ToBoolean(isVoiding))
-                        throw XapiException.Bad($"Statement {target} is a voiding statement and cannot be voided.");
                     mark.Parameters[2].Value = target;
                     await mark.ExecuteNonQueryAsync(ct);
                 }
@@ -196,7 +140,24 @@ public sealed class StatementStore(ShellDatabase database, TenantContext tenant,
                 }
             }
 
+            if (savepoint is not null && !released)
+            {
+                await using var release = Command(connection, $"RELEASE SAVEPOINT {savepoint}");
+                await release.ExecuteNonQueryAsync(ct);
+            }
             if (transaction is not null) await transaction.CommitAsync();
+        }
+        catch when (savepoint is not null)
+        {
+            // Undo this request only; the others of the transaction stay. (Refusals come before the first write, but a
+            // database error may come from the writes, and on PostgreSQL it leaves the transaction unusable until then.)
+            try
+            {
+                await using var rollback = Command(connection, $"ROLLBACK TO SAVEPOINT {savepoint}");
+                await rollback.ExecuteNonQueryAsync(CancellationToken.None);
+            }
+            catch (DbException) { /* the savepoint was never opened: the connection failed before it */ }
+            throw;
         }
         finally
         {
@@ -205,11 +166,243 @@ public sealed class StatementStore(ShellDatabase database, TenantContext tenant,
         return ids;
     }
 
-    private async Task<Dictionary<string, string>> ExistingHashesAsync(DbConnection connection, List<Guid> ids, CancellationToken ct)
+    /// <summary>Gives every statement its id (kept when sent); an id twice in one request is refused.</summary>
+    private static List<Guid> AssignIds(IReadOnlyList<JsonObject> statements)
+    {
+        var ids = new List<Guid>(statements.Count);
+        var seen = new HashSet<Guid>();
+        foreach (var statement in statements)
+        {
+            var id = statement["id"] is { } idNode ? Guid.Parse(idNode.GetValue<string>()) : Guid.NewGuid();
+            if (!seen.Add(id)) throw XapiException.Bad($"Statement id {id} appears twice in the request.");
+            ids.Add(id);
+            statement["id"] = id.ToString();
+        }
+        return ids;
+    }
+
+    /// <summary>
+    /// The rows to insert for one request, with every check that needs no database: a statement already stored (in
+    /// <paramref name="existing"/>) with the same content is skipped, with another content it is a conflict (409).
+    /// </summary>
+    private static List<StatementRow> PlanRows(IReadOnlyList<JsonObject> statements, List<Guid> ids, JsonObject authority, string authorityKey,
+        string defaultVersion, IReadOnlyDictionary<string, string> existing, DateTimeOffset now, string tenantId)
+    {
+        var stored = XapiJson.FormatTimestamp(now);
+        var rows = new List<StatementRow>(statements.Count);
+        for (var i = 0; i < statements.Count; i++)
+        {
+            var statement = statements[i];
+            XapiJson.Normalise(statement);
+            var hash = XapiJson.ContentHash(statement);
+            var id = ids[i].ToString();
+            if (existing.TryGetValue(id, out var existingHash))
+            {
+                if (existingHash != hash) throw new XapiException(409, $"Statement {id} already exists with a different content.");
+                continue;
+            }
+            statement["stored"] = stored;
+            statement["authority"] = authority.DeepClone();
+            if (!statement.ContainsKey("version")) statement["version"] = defaultVersion;
+            var addedTimestamp = !statement.ContainsKey("timestamp");
+            if (addedTimestamp) statement["timestamp"] = stored;
+            var timestamp = XapiValidator.ParseTimestamp(statement["timestamp"]!.GetValue<string>(), XapiVersion.V103) ?? now;
+
+            var obj = (JsonObject)statement["object"]!;
+            var verbId = statement["verb"]!["id"]!.GetValue<string>();
+            var objectType = XapiJson.Str(obj["objectType"]) ?? "Activity";
+            var registration = XapiJson.Str(statement["context"]?["registration"])?.ToLowerInvariant();
+            var links = new List<(char Kind, string Key, bool Direct)>();
+            XapiJson.CollectLinks(statement, links);
+            var distinct = links.Distinct().Where(l => l.Direct || !links.Contains((l.Kind, l.Key, true))).ToList();
+            LrsStatementStored? storedEvent = null;
+            if (registration is not null && objectType == "Activity")
+            {
+                var result = statement["result"] as JsonObject;
+                storedEvent = new LrsStatementStored(tenantId, ids[i], verbId, XapiJson.Str(obj["id"])!, Guid.Parse(registration),
+                    SessionIdOf(statement), BoolOf(result?["success"]), BoolOf(result?["completion"]), DoubleOf(result?["score"]?["scaled"]));
+            }
+            rows.Add(new StatementRow(id, verbId, objectType == "Activity" ? XapiJson.Str(obj["id"]) : null,
+                XapiJson.ActorKey((JsonObject)statement["actor"]!), registration,
+                objectType == "StatementRef" ? XapiJson.Str(obj["id"])!.ToLowerInvariant() : null,
+                timestamp.UtcTicks, verbId == XapiValidator.VoidedVerb, statement.ToJsonString(XapiJson.Options), hash, distinct, storedEvent)
+            { Statement = statement, AddedTimestamp = addedTimestamp });
+        }
+        return rows;
+    }
+
+    /// <summary>One request of a group stored together (<see cref="TryStoreGroupAsync"/>).</summary>
+    public sealed record GroupRequest(IReadOnlyList<JsonObject> Statements, JsonObject Authority, string DefaultVersion, IReadOnlyList<IncomingAttachment> Attachments);
+
+    /// <summary>
+    /// PostgreSQL: several requests of this portal stored in the open transaction in two round trips (the stored hashes
+    /// of every id with the sequence numbers they need, then every insert), instead of two per request. Each request
+    /// gets its ids or its refusal; a refused request writes nothing. Returns null, having written nothing, when the
+    /// group needs the request-by-request path (voiding statements, attachments). A database error leaves the
+    /// statements as they came (the caller rolls back and stores them request by request).
+    /// </summary>
+    public async Task<(IReadOnlyList<Guid>? Ids, Exception? Error)[]?> TryStoreGroupAsync(IReadOnlyList<GroupRequest> requests, CancellationToken ct)
+    {
+        if (requests.Any(r => r.Attachments.Count > 0 || r.Statements.Any(s => s["verb"]?["id"]?.GetValue<string>() == XapiValidator.VoidedVerb)))
+            return null;
+        var now = time.GetUtcNow();
+        var tenantId = TenantId;
+        var connection = await OpenAsync(ct);
+        var results = new (IReadOnlyList<Guid>? Ids, Exception? Error)[requests.Count];
+        var ids = new List<Guid>?[requests.Count];
+        for (var r = 0; r < requests.Count; r++)
+        {
+            try { ids[r] = AssignIds(requests[r].Statements); }
+            catch (XapiException ex) { results[r] = (null, ex); }
+        }
+        var allIds = ids.Where(i => i is not null).SelectMany(i => i!).Distinct().ToList();
+        var (existing, reserved) = await ExistingHashesAsync(connection, allIds, allIds.Count, null, ct);
+
+        var planned = new List<(StatementRow Row, string AuthorityKey)>();
+        for (var r = 0; r < requests.Count; r++)
+        {
+            if (ids[r] is not { } requestIds) continue;
+            var request = requests[r];
+            var authorityKey = XapiJson.ActorKey(request.Authority);
+            try
+            {
+                var rows = PlanRows(request.Statements, requestIds, request.Authority, authorityKey, request.DefaultVersion, existing, now, tenantId);
+                // Later requests of the group see these as stored: the same statement again is accepted, not inserted twice.
+                foreach (var row in rows) { existing[row.Id] = row.Hash; planned.Add((row, authorityKey)); }
+                results[r] = (requestIds, null);
+            }
+            catch (XapiException ex) { results[r] = (null, ex); }
+        }
+
+        try
+        {
+            if (planned.Count > 0)
+            {
+                await using var batch = connection.CreateBatch();
+                batch.Transaction = database.Transaction;
+                for (var p = 0; p < planned.Count; p++) AddInserts(batch, tenantId, planned[p].AuthorityKey, now.UtcTicks, planned[p].Row, reserved[p]);
+                await batch.ExecuteNonQueryAsync(ct);
+            }
+            await events.RaiseAllAsync(planned.Where(p => p.Row.Stored is not null).Select(p => (IDomainEvent)p.Row.Stored!).ToList(), ct);
+        }
+        catch (DbException)
+        {
+            foreach (var (row, _) in planned) if (row.AddedTimestamp) row.Statement!.Remove("timestamp");
+            throw;
+        }
+        return results;
+    }
+
+    /// <summary>A statement ready to insert: its indexed columns, its JSON, its links and the event it raises.</summary>
+    private sealed record StatementRow(string Id, string VerbId, string? ActivityId, string ActorKey, string? Registration, string? Target,
+        long TimestampTicks, bool IsVoiding, string Json, string Hash, List<(char Kind, string Key, bool Direct)> Links, LrsStatementStored? Stored)
+    {
+        public JsonObject? Statement { get; init; }
+        /// <summary>The LRS gave the statement its timestamp (the stored time): undone if the write must be tried again.</summary>
+        public bool AddedTimestamp { get; init; }
+    }
+
+    private const string InsertStatementColumns =
+        "\"TenantId\", \"StatementId\", \"VerbId\", \"ActivityId\", \"ActorKey\", \"AuthorityKey\", \"Registration\", \"TargetStatementId\", \"StoredTicks\", \"TimestampTicks\", \"Voided\", \"IsVoiding\", \"Json\", \"ContentHash\"";
+    private const string InsertStatementValues = "@t, @id, @verb, @activity, @actor, @authority, @registration, @target, @stored, @timestamp, @voided, @voiding, @json, @hash";
+    private const string InsertLinkSql = "INSERT INTO lrs_statement_link (\"TenantId\", \"StatementSeq\", \"Kind\", \"Key\", \"Direct\") VALUES (@t, @seq, @kind, @key, @direct)";
+
+    private static object?[] StatementValues(string tenantId, string authorityKey, long storedTicks, StatementRow row) =>
+        [tenantId, row.Id, row.VerbId, row.ActivityId, row.ActorKey, authorityKey, row.Registration, row.Target, storedTicks, row.TimestampTicks,
+         false, row.IsVoiding, row.Json, row.Hash];
+
+    private static readonly string[] StatementParameters = ["@t", "@id", "@verb", "@activity", "@actor", "@authority", "@registration", "@target", "@stored", "@timestamp", "@voided", "@voiding", "@json", "@hash"];
+    private static readonly string[] LinkParameters = ["@t", "@seq", "@kind", "@key", "@direct"];
+
+    /// <summary>SQLite, in process: a prepared command per table, one execution per row.</summary>
+    private async Task InsertOneByOneAsync(DbConnection connection, string tenantId, string authorityKey, long storedTicks, List<StatementRow> rows, CancellationToken ct)
+    {
+        if (rows.Count == 0) return;
+        await using var insert = Command(connection, $"INSERT INTO lrs_statement ({InsertStatementColumns}) VALUES ({InsertStatementValues}) RETURNING \"Seq\"");
+        foreach (var name in StatementParameters) Add(insert, name, null);
+        await using var link = Command(connection, InsertLinkSql);
+        foreach (var name in LinkParameters) Add(link, name, null);
+        foreach (var row in rows)
+        {
+            var values = StatementValues(tenantId, authorityKey, storedTicks, row);
+            for (var p = 0; p < values.Length; p++) insert.Parameters[p].Value = values[p] ?? DBNull.Value;
+            var seq = Convert.ToInt64(await insert.ExecuteScalarAsync(ct));
+            foreach (var (kind, key, direct) in row.Links)
+            {
+                link.Parameters[0].Value = tenantId;
+                link.Parameters[1].Value = seq;
+                link.Parameters[2].Value = kind.ToString();
+                link.Parameters[3].Value = key;
+                link.Parameters[4].Value = direct;
+                await link.ExecuteNonQueryAsync(ct);
+            }
+        }
+    }
+
+    /// <summary>
+    /// PostgreSQL, over the network: every row of the request in one batch (one round trip), with the sequence numbers
+    /// reserved beforehand, instead of a round trip per row and per link.
+    /// </summary>
+    private async Task<bool> InsertInOneRoundTripAsync(DbConnection connection, string tenantId, string authorityKey, long storedTicks, List<StatementRow> rows,
+        IReadOnlyList<long> reserved, string? savepoint, CancellationToken ct)
+    {
+        if (rows.Count == 0) return false;
+        await using var batch = connection.CreateBatch();
+        batch.Transaction = database.Transaction;
+        for (var r = 0; r < rows.Count; r++) AddInserts(batch, tenantId, authorityKey, storedTicks, rows[r], reserved[r]);
+        if (savepoint is not null)
+        {
+            var release = batch.CreateBatchCommand();
+            release.CommandText = $"RELEASE SAVEPOINT {savepoint}";
+            batch.BatchCommands.Add(release);
+        }
+        await batch.ExecuteNonQueryAsync(ct);
+        return savepoint is not null;
+    }
+
+    private const string InsertStatementWithSeqSql = "INSERT INTO lrs_statement (\"Seq\", " + InsertStatementColumns + ") VALUES (@seq, " + InsertStatementValues + ")";
+
+    /// <summary>Adds a statement's insert (with its reserved sequence number) and its links' inserts to a batch.</summary>
+    private static void AddInserts(DbBatch batch, string tenantId, string authorityKey, long storedTicks, StatementRow row, long seq)
+    {
+        var insert = batch.CreateBatchCommand();
+        insert.CommandText = InsertStatementWithSeqSql;
+        AddTo(insert, "@seq", seq);
+        var values = StatementValues(tenantId, authorityKey, storedTicks, row);
+        for (var p = 0; p < values.Length; p++) AddTo(insert, StatementParameters[p], values[p]);
+        batch.BatchCommands.Add(insert);
+        foreach (var (kind, key, direct) in row.Links)
+        {
+            var link = batch.CreateBatchCommand();
+            link.CommandText = InsertLinkSql;
+            AddTo(link, "@t", tenantId); AddTo(link, "@seq", seq); AddTo(link, "@kind", kind.ToString()); AddTo(link, "@key", key); AddTo(link, "@direct", direct);
+            batch.BatchCommands.Add(link);
+        }
+
+        static void AddTo(DbBatchCommand command, string name, object? value)
+        {
+            var p = command.CreateParameter();
+            p.ParameterName = name;
+            p.Value = value ?? DBNull.Value;
+            command.Parameters.Add(p);
+        }
+    }
+
+    /// <summary>Stored hashes of the ids that exist; on PostgreSQL also reserves <paramref name="reserve"/> sequence numbers in the same round trip.</summary>
+    private async Task<(Dictionary<string, string> Existing, List<long> Reserved)> ExistingHashesAsync(DbConnection connection, List<Guid> ids, int reserve,
+        string? savepoint, CancellationToken ct)
     {
         var result = new Dictionary<string, string>();
-        if (ids.Count == 0) return result;
-        var sql = new StringBuilder("SELECT \"StatementId\", \"ContentHash\" FROM lrs_statement WHERE \"TenantId\" = @t AND \"StatementId\" IN (");
+        var reserved = new List<long>(reserve);
+        var sql = new StringBuilder(savepoint is null ? "" : $"SAVEPOINT {savepoint}; ");
+        if (ids.Count == 0)
+        {
+            if (savepoint is null) return (result, reserved);
+            await using var open = Command(connection, sql.ToString());
+            await open.ExecuteNonQueryAsync(ct);
+            return (result, reserved);
+        }
+        sql.Append("SELECT \"StatementId\", \"ContentHash\" FROM lrs_statement WHERE \"TenantId\" = @t AND \"StatementId\" IN (");
         await using var command = Command(connection, "");
         Add(command, "@t", TenantId);
         for (var i = 0; i < ids.Count; i++)
@@ -217,10 +410,18 @@ public sealed class StatementStore(ShellDatabase database, TenantContext tenant,
             sql.Append(i == 0 ? "" : ", ").Append("@i").Append(i);
             Add(command, "@i" + i, ids[i].ToString());
         }
-        command.CommandText = sql.Append(')').ToString();
+        sql.Append(')');
+        if (reserve > 0)
+        {
+            sql.Append("; SELECT nextval(pg_get_serial_sequence('lrs_statement', 'Seq')) FROM generate_series(1, @n) ORDER BY 1");
+            Add(command, "@n", reserve);
+        }
+        command.CommandText = sql.ToString();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct)) result[reader.GetString(0)] = reader.GetString(1);
-        return result;
+        if (reserve > 0 && await reader.NextResultAsync(ct))
+            while (await reader.ReadAsync(ct)) reserved.Add(reader.GetInt64(0));
+        return (result, reserved);
     }
 
     internal static string? SessionIdOf(JsonObject statement) =>

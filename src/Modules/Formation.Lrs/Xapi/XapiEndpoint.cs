@@ -27,10 +27,14 @@ internal sealed class XapiRequest
 }
 
 /// <summary>The xAPI LRS at /xapi: statements, documents, activities, agents, about (1.0.3 and 2.0.0).</summary>
-internal sealed class XapiEndpoint(StatementStore statements, DocumentStore documents, LrsCredentials credentials,
+internal sealed class XapiEndpoint(StatementStore statements, LrsCredentials credentials,
     TimeProvider time, IServiceProvider services, Microsoft.Extensions.Configuration.IConfiguration configuration,
     IngestQueue ingest, Formation.Shell.Tenancy.TenantContext tenant)
 {
+    // Only document requests need the document store (and its DbContext, whose set-up showed in ingest profiles).
+    private DocumentStore? _documents;
+    private DocumentStore documents => _documents ??= services.GetRequiredService<DocumentStore>();
+
     /// <summary>
     /// Version announced on errors to requests that name no version: the 1.0.3 and 2.0 test suites expect their own
     /// for the same request, so operators whose clients all speak 1.0.3 may set <c>Lrs:DefaultVersion=1.0.3</c>.

@@ -1,0 +1,113 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Formation.Lrs.Xapi;
+using Formation.Shell.Data;
+using Formation.Tests.Integration;
+using Formation.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Formation.Tests.Lrs;
+
+/// <summary>
+/// Statement requests that reach the ingest queue together are written in one transaction (on PostgreSQL with a round
+/// trip for all their lookups and one for all their inserts): each request still gets its own answer.
+/// </summary>
+[Collection(PlatformCollection.Name), Trait("Category", "Integration")]
+public sealed class XapiIngestGroupTests(FormationFactory factory) : IAsyncLifetime
+{
+    private readonly LrsPortal _lrs = new("lrs-group");
+
+    public Task InitializeAsync() => factory.RunRecipeAsync(_lrs.Recipe());
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    private static JsonObject Authority() => new()
+    {
+        ["objectType"] = "Agent",
+        ["account"] = new JsonObject { ["homePage"] = "https://lrs-group.test/xapi", ["name"] = "test" },
+    };
+
+    [Fact]
+    public async Task Concurrent_requests_each_get_their_own_answer_and_nothing_is_stored_twice()
+    {
+        var activity = "http://formation.test/activites/groupe-" + Guid.NewGuid().ToString("N");
+        var shared = Guid.NewGuid();
+        var fresh = Enumerable.Range(0, 24).Select(_ => Guid.NewGuid()).ToList();
+        var client = _lrs.Client(factory);
+
+        var posts = new List<Task<HttpResponseMessage>>();
+        foreach (var id in fresh) posts.Add(client.PostAsync("/xapi/statements", Xapi.Json(Xapi.Statement(activity: activity, id: id))));
+        // The same statement five times (a client retrying): stored once, every copy accepted.
+        for (var i = 0; i < 5; i++) posts.Add(client.PostAsync("/xapi/statements", Xapi.Json(Xapi.Statement(activity: activity, id: shared))));
+        // One request repeats an id inside itself: refused alone.
+        var twice = Guid.NewGuid();
+        posts.Add(client.PostAsync("/xapi/statements", Xapi.Json(new JsonArray(Xapi.Statement(activity: activity, id: twice), Xapi.Statement(activity: activity, id: twice)))));
+        var answers = await Task.WhenAll(posts);
+
+        Assert.All(answers.Take(29), a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
+        Assert.Equal(HttpStatusCode.BadRequest, answers[29].StatusCode);
+        foreach (var (answer, id) in answers.Take(24).Zip(fresh))
+            Assert.Equal(id.ToString(), (await Xapi.ReadAsync(answer))[0]!.GetValue<string>());
+
+        var found = await Xapi.ReadAsync(await client.GetAsync($"/xapi/statements?activity={Uri.EscapeDataString(activity)}&limit=100"));
+        var ids = found["statements"]!.AsArray().Select(s => s!["id"]!.GetValue<string>()).ToList();
+        Assert.Equal(25, ids.Count);
+        Assert.Equal(fresh.Select(g => g.ToString()).Append(shared.ToString()).Order(), ids.Order());
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/xapi/statements?statementId={twice}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_group_answers_each_request_the_way_it_would_be_answered_alone()
+    {
+        if (!factory.UsesPostgres) return; // the grouped write is PostgreSQL's; SQLite stores request by request
+        var activity = "http://formation.test/activites/groupe-direct-" + Guid.NewGuid().ToString("N");
+        var stored = Guid.NewGuid();
+        var repeated = Guid.NewGuid();
+        var withoutTimestamp = Xapi.Statement(activity: activity, id: repeated);
+
+        var results = await factory.InTenantAsync(_lrs.Portal.Id, async sp =>
+        {
+            var database = sp.GetRequiredService<ShellDatabase>();
+            var store = sp.GetRequiredService<StatementStore>();
+            await using var transaction = await database.BeginTransactionAsync();
+            var group = await store.TryStoreGroupAsync(
+            [
+                new(new List<JsonObject> { Xapi.Statement(activity: activity, id: stored) }, Authority(), "2.0.0", []),
+                new(new List<JsonObject> { withoutTimestamp }, Authority(), "2.0.0", []),
+                // The same statement again in the same group: accepted, not written twice.
+                new(new List<JsonObject> { Xapi.Statement(activity: activity, id: repeated) }, Authority(), "2.0.0", []),
+                // Same id, another content: a conflict for this request only.
+                new(new List<JsonObject> { Xapi.Statement(verb: "failed", activity: activity, id: repeated) }, Authority(), "2.0.0", []),
+            ], CancellationToken.None);
+            await transaction.CommitAsync();
+            return group;
+        });
+
+        Assert.NotNull(results);
+        Assert.Equal([stored], results![0].Ids!);
+        Assert.Equal([repeated], results[1].Ids!);
+        Assert.Equal([repeated], results[2].Ids!);
+        Assert.Equal(409, Assert.IsType<XapiException>(results[3].Error).Status);
+        Assert.True(withoutTimestamp.ContainsKey("timestamp")); // the LRS set it to the stored time
+
+        var client = _lrs.Client(factory);
+        var found = await Xapi.ReadAsync(await client.GetAsync($"/xapi/statements?activity={Uri.EscapeDataString(activity)}"));
+        Assert.Equal(2, found["statements"]!.AsArray().Count);
+
+        // Voiding statements and attachments take the request-by-request path: the group writes nothing.
+        var voiding = await factory.InTenantAsync(_lrs.Portal.Id, async sp =>
+        {
+            var database = sp.GetRequiredService<ShellDatabase>();
+            await using var transaction = await database.BeginTransactionAsync();
+            var voids = new JsonObject
+            {
+                ["actor"] = Xapi.Statement()["actor"]!.DeepClone(),
+                ["verb"] = new JsonObject { ["id"] = XapiValidator.VoidedVerb },
+                ["object"] = new JsonObject { ["objectType"] = "StatementRef", ["id"] = stored.ToString() },
+            };
+            return await sp.GetRequiredService<StatementStore>().TryStoreGroupAsync(
+                [new(new List<JsonObject> { Xapi.Statement(activity: activity) }, Authority(), "2.0.0", []), new(new List<JsonObject> { voids }, Authority(), "2.0.0", [])],
+                CancellationToken.None);
+        });
+        Assert.Null(voiding);
+    }
+}

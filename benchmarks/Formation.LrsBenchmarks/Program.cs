@@ -391,7 +391,9 @@ internal sealed class LrsHost : IAsyncDisposable
             start.Environment["ConnectionStrings__Default"] = options.PostgresConnection;
         }
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
+        var hostLog = Environment.GetEnvironmentVariable("LRS_BENCH_HOST_LOG"); // a file to keep the host's log in, for diagnosis
+        var logWriter = hostLog is null ? null : TextWriter.Synchronized(new StreamWriter(hostLog, append: true));
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null && logWriter is not null) { logWriter.WriteLine(e.Data); logWriter.Flush(); } };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("host: " + e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();

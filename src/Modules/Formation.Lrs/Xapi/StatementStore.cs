@@ -490,10 +490,12 @@ public sealed class StatementStore(ShellDatabase database, TenantContext tenant,
         var sql = $"SELECT s.\"Seq\", s.\"Json\" FROM lrs_statement s WHERE {Filters("s")}{own} ORDER BY s.\"Seq\" {order} LIMIT @limit";
         if (hasFilters)
         {
-            // Statements targeting a matching statement (StatementRef) meet the filters too.
+            // Statements targeting a matching statement (StatementRef) meet the filters too. They are few: found from the
+            // matching statements through the target index. (Joined the other way, SQLite walked every statement in
+            // sequence order looking for targets, seconds a query at 1,000,000 statements; "+" keeps it off that order.)
             sql = $"SELECT \"Seq\", \"Json\" FROM ({sql}) a UNION SELECT \"Seq\", \"Json\" FROM (SELECT s.\"Seq\", s.\"Json\" FROM lrs_statement s "
-                + $"JOIN lrs_statement t ON t.\"TenantId\" = s.\"TenantId\" AND t.\"StatementId\" = s.\"TargetStatementId\" "
-                + $"WHERE s.\"TenantId\" = @t AND {Filters("t")}{own} ORDER BY s.\"Seq\" {order} LIMIT @limit) b ORDER BY \"Seq\" {order} LIMIT @limit";
+                + $"WHERE s.\"TenantId\" = @t AND s.\"TargetStatementId\" IN (SELECT t.\"StatementId\" FROM lrs_statement t WHERE {Filters("t")}){own} "
+                + $"ORDER BY +s.\"Seq\" {order} LIMIT @limit) b ORDER BY \"Seq\" {order} LIMIT @limit";
         }
         command.CommandText = sql;
         var rows = new List<StoredStatementRow>();

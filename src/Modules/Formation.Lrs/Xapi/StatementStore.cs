@@ -395,6 +395,9 @@ public sealed class StatementStore(ShellDatabase database, TenantContext tenant,
         var result = new Dictionary<string, string>();
         var reserved = new List<long>(reserve);
         var sql = new StringBuilder(savepoint is null ? "" : $"SAVEPOINT {savepoint}; ");
+        // Prepared (auto-prepare), this lookup would keep the plan PostgreSQL chose for it when the table was nearly
+        // empty: a sequential scan, each request then reading the whole table until the next ANALYZE. Planned each time.
+        if (database.Provider == DatabaseProvider.Postgres && ids.Count > 0) sql.Append("SET LOCAL plan_cache_mode = force_custom_plan; ");
         if (ids.Count == 0)
         {
             if (savepoint is null) return (result, reserved);

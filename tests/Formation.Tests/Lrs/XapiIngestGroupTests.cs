@@ -1,7 +1,10 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Formation.Lrs.Contracts;
 using Formation.Lrs.Xapi;
 using Formation.Shell.Data;
+using Formation.Shell.Events;
+using Microsoft.EntityFrameworkCore;
 using Formation.Tests.Integration;
 using Formation.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -53,6 +56,25 @@ public sealed class XapiIngestGroupTests(FormationFactory factory) : IAsyncLifet
         Assert.Equal(25, ids.Count);
         Assert.Equal(fresh.Select(g => g.ToString()).Append(shared.ToString()).Order(), ids.Order());
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/xapi/statements?statementId={twice}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_events_of_a_request_reach_the_outbox_in_the_order_of_its_statements()
+    {
+        var registration = Guid.NewGuid();
+        var ids = Enumerable.Range(0, 12).Select(_ => Guid.NewGuid()).ToList();
+        var verbs = new[] { "launched", "initialized", "progressed", "completed", "passed", "terminated" };
+        var body = new JsonArray(ids.Select((id, i) => (JsonNode)Xapi.Statement(verb: verbs[i % verbs.Length], id: id, registration: registration)).ToArray());
+        Assert.Equal(HttpStatusCode.OK, (await _lrs.Client(factory).PostAsync("/xapi/statements", Xapi.Json(body))).StatusCode);
+
+        var events = await factory.InTenantAsync(_lrs.Portal.Id, async sp =>
+        {
+            var type = EventTypes.NameOf(typeof(LrsStatementStored));
+            var rows = await sp.GetRequiredService<ShellDbContext>().Outbox.Where(m => m.Type == type && m.Payload.Contains(registration.ToString()))
+                .OrderBy(m => m.Id).Select(m => m.Payload).ToListAsync();
+            return rows.Select(p => System.Text.Json.JsonSerializer.Deserialize<LrsStatementStored>(p, DomainEvents.Json)!.StatementId).ToList();
+        });
+        Assert.Equal(ids, events);
     }
 
     [Fact]

@@ -27,6 +27,17 @@ public sealed class ConnectionFactory(DatabaseSettings settings) : IDisposable
 
     public DatabaseSettings Settings => settings;
 
+    /// <summary>
+    /// SQLite lets one transaction write at a time (every transaction here begins IMMEDIATE). Waiting for it inside
+    /// SQLite blocks a thread in its busy handler; fifty requests doing so starve the thread pool, and the transaction
+    /// that holds the lock cannot get a thread to finish. Transactions of this process therefore queue here first,
+    /// without blocking a thread; other processes are still kept out by SQLite's own lock.
+    /// </summary>
+    internal SemaphoreSlim? WriterGate { get; } = settings.Provider == DatabaseProvider.Sqlite ? new SemaphoreSlim(1, 1) : null;
+
+    /// <summary>How long a transaction waits for the SQLite writer before giving up, as SQLite's own busy timeout.</summary>
+    internal static readonly TimeSpan WriterWait = TimeSpan.FromSeconds(30);
+
     public DbConnection Create() => _postgres is not null
         ? _postgres.CreateConnection()
         : new SqliteConnection(settings.ConnectionString);
@@ -58,10 +69,33 @@ public sealed class ShellDatabase(ConnectionFactory factory) : IAsyncDisposable,
     public async Task<ShellTransaction> BeginTransactionAsync(CancellationToken cancellationToken = default)
     {
         if (Transaction is not null) throw new InvalidOperationException("A transaction is already open in this scope.");
-        if (Connection.State != System.Data.ConnectionState.Open) await Connection.OpenAsync(cancellationToken);
-        Transaction = await Connection.BeginTransactionAsync(cancellationToken);
+        if (factory.WriterGate is { } gate)
+        {
+            if (!await gate.WaitAsync(ConnectionFactory.WriterWait, cancellationToken))
+                throw new TimeoutException("The database stayed busy: another transaction kept writing for too long.");
+            _holdsWriterGate = true;
+        }
+        try
+        {
+            if (Connection.State != System.Data.ConnectionState.Open) await Connection.OpenAsync(cancellationToken);
+            Transaction = await Connection.BeginTransactionAsync(cancellationToken);
+        }
+        catch
+        {
+            ReleaseWriterGate();
+            throw;
+        }
         foreach (var context in _contexts) context.Database.UseTransaction(Transaction);
         return new ShellTransaction(this);
+    }
+
+    private bool _holdsWriterGate;
+
+    private void ReleaseWriterGate()
+    {
+        if (!_holdsWriterGate) return;
+        _holdsWriterGate = false;
+        factory.WriterGate!.Release();
     }
 
     /// <summary>Runs work in the scope's transaction: joins the open one (a recipe, an outer use case) or opens and commits its own.</summary>
@@ -79,14 +113,21 @@ public sealed class ShellDatabase(ConnectionFactory factory) : IAsyncDisposable,
     internal async Task EndAsync(bool commit)
     {
         if (Transaction is null) return;
-        if (commit) await Transaction.CommitAsync(); else await Transaction.RollbackAsync();
-        foreach (var context in _contexts)
+        try
         {
-            context.Database.UseTransaction(null);
-            if (!commit) context.ChangeTracker.Clear();
+            if (commit) await Transaction.CommitAsync(); else await Transaction.RollbackAsync();
+            foreach (var context in _contexts)
+            {
+                context.Database.UseTransaction(null);
+                if (!commit) context.ChangeTracker.Clear();
+            }
+            await Transaction.DisposeAsync();
+            Transaction = null;
         }
-        await Transaction.DisposeAsync();
-        Transaction = null;
+        finally
+        {
+            ReleaseWriterGate();
+        }
         if (commit) Committed?.Invoke();
     }
 

@@ -23,7 +23,7 @@ internal sealed record IngestRequest(TenantInfo Tenant, IReadOnlyList<JsonObject
 /// store opens and releases it in the round trips of its own writes), and
 /// answers every request after the commit: an acknowledged statement is always on disk.
 /// </summary>
-internal sealed class IngestQueue(IServiceScopeFactory scopes, ILogger<IngestQueue> logger) : BackgroundService
+internal sealed class IngestQueue(IServiceScopeFactory scopes, DatabaseSettings settings, ILogger<IngestQueue> logger) : BackgroundService
 {
     private const int MaxStatementsPerCommit = 1000;
     private readonly Channel<IngestRequest> _channel = Channel.CreateBounded<IngestRequest>(new BoundedChannelOptions(10_000) { SingleReader = true });
@@ -57,7 +57,7 @@ internal sealed class IngestQueue(IServiceScopeFactory scopes, ILogger<IngestQue
 
     private async Task WriteAsync(List<IngestRequest> batch)
     {
-        if (batch.Count > 1 && await TryWriteTogetherAsync(batch)) return;
+        if (batch.Count > 1 && settings.Provider == DatabaseProvider.Postgres && await TryWriteTogetherAsync(batch)) return;
         await WriteRequestByRequestAsync(batch);
     }
 
@@ -73,7 +73,6 @@ internal sealed class IngestQueue(IServiceScopeFactory scopes, ILogger<IngestQue
         {
             await using var scope = scopes.CreateAsyncScope();
             var database = scope.ServiceProvider.GetRequiredService<ShellDatabase>();
-            if (database.Provider != DatabaseProvider.Postgres) return false;
             scope.ServiceProvider.GetRequiredService<TenantContext>().Set(batch[0].Tenant);
             var store = scope.ServiceProvider.GetRequiredService<StatementStore>();
             await using var transaction = await database.BeginTransactionAsync();

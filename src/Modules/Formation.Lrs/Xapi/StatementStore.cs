@@ -76,7 +76,6 @@ public sealed class StatementStore(ShellDatabase database, TenantContext tenant,
         IReadOnlyList<IncomingAttachment> attachments, CancellationToken ct, string? savepoint = null)
     {
         var now = time.GetUtcNow();
-        var stored = XapiJson.FormatTimestamp(now);
         var ids = AssignIds(statements);
 
         var connection = await OpenAsync(ct);
@@ -92,10 +91,11 @@ public sealed class StatementStore(ShellDatabase database, TenantContext tenant,
             var rows = PlanRows(statements, ids, authority, authorityKey, defaultVersion, existing, now, tenantId);
 
             // A voiding statement cannot itself be voided, whether it is stored already or comes in this request.
-            var voidTargets = rows.Where(r => r.IsVoiding).Select(r => r.Target!).ToList();
+            var voiding = rows.Where(r => r.IsVoiding).ToList();
+            var voidTargets = voiding.Select(r => r.Target!).ToList();
             if (voidTargets.Count > 0)
             {
-                var voidingHere = rows.Where(r => r.IsVoiding).Select(r => r.Id).ToHashSet();
+                var voidingHere = voiding.Select(r => r.Id).ToHashSet();
                 await using var check = Command(connection, "SELECT \"IsVoiding\" FROM lrs_statement WHERE \"TenantId\" = @t AND \"StatementId\" = @id");
                 Add(check, "@t", tenantId); Add(check, "@id", null);
                 foreach (var target in voidTargets)
@@ -225,8 +225,8 @@ public sealed class StatementStore(ShellDatabase database, TenantContext tenant,
             rows.Add(new StatementRow(id, verbId, objectType == "Activity" ? XapiJson.Str(obj["id"]) : null,
                 XapiJson.ActorKey((JsonObject)statement["actor"]!), registration,
                 objectType == "StatementRef" ? XapiJson.Str(obj["id"])!.ToLowerInvariant() : null,
-                timestamp.UtcTicks, verbId == XapiValidator.VoidedVerb, statement.ToJsonString(XapiJson.Options), hash, distinct, storedEvent)
-            { Statement = statement, AddedTimestamp = addedTimestamp });
+                timestamp.UtcTicks, verbId == XapiValidator.VoidedVerb, statement.ToJsonString(XapiJson.Options), hash, distinct, storedEvent,
+                statement, addedTimestamp));
         }
         return rows;
     }
@@ -287,20 +287,19 @@ public sealed class StatementStore(ShellDatabase database, TenantContext tenant,
         }
         catch (DbException)
         {
-            foreach (var (row, _) in planned) if (row.AddedTimestamp) row.Statement!.Remove("timestamp");
+            foreach (var (row, _) in planned) if (row.AddedTimestamp) row.Statement.Remove("timestamp");
             throw;
         }
         return results;
     }
 
-    /// <summary>A statement ready to insert: its indexed columns, its JSON, its links and the event it raises.</summary>
+    /// <summary>
+    /// A statement ready to insert: its indexed columns, its JSON, its links and the event it raises. AddedTimestamp: the
+    /// LRS gave the statement its timestamp (the stored time), undone if the write must be tried again.
+    /// </summary>
     private sealed record StatementRow(string Id, string VerbId, string? ActivityId, string ActorKey, string? Registration, string? Target,
-        long TimestampTicks, bool IsVoiding, string Json, string Hash, List<(char Kind, string Key, bool Direct)> Links, LrsStatementStored? Stored)
-    {
-        public JsonObject? Statement { get; init; }
-        /// <summary>The LRS gave the statement its timestamp (the stored time): undone if the write must be tried again.</summary>
-        public bool AddedTimestamp { get; init; }
-    }
+        long TimestampTicks, bool IsVoiding, string Json, string Hash, List<(char Kind, string Key, bool Direct)> Links, LrsStatementStored? Stored,
+        JsonObject Statement, bool AddedTimestamp);
 
     private const string InsertStatementColumns =
         "\"TenantId\", \"StatementId\", \"VerbId\", \"ActivityId\", \"ActorKey\", \"AuthorityKey\", \"Registration\", \"TargetStatementId\", \"StoredTicks\", \"TimestampTicks\", \"Voided\", \"IsVoiding\", \"Json\", \"ContentHash\"";

@@ -67,7 +67,10 @@ public sealed partial class ReviewPathTests(PortalFixture fixture, ITestOutputHe
         await expert.Locator($"label[for='decision-{decision}']").ClickAsync();
         if (comment is not null) await expert.Locator("#Comment").FillAsync(comment);
         await expert.GetByRole(AriaRole.Button, new() { Name = "Rendre ma relecture" }).ClickAsync();
-        await expert.WaitForLoadStateAsync();
+        // Wait for the answer (a success or an error message), not for every resource of the page (the load event), which
+        // a busy machine stretched past 30 s once.
+        await Expect(expert.Locator(".fr-alert--success, .fr-alert--error, .fr-error-text, .fr-message--error").First)
+            .ToBeVisibleAsync(new() { Timeout = 30_000 });
         if (await expert.Locator(".fr-alert--success").CountAsync() == 0)
             throw new Xunit.Sdk.XunitException($"Review not accepted on {expert.Url}: " + string.Join(" | ", await expert.Locator(".fr-alert, .fr-error-text, .fr-message--error").AllInnerTextsAsync()));
     }

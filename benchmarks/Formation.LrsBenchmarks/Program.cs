@@ -43,8 +43,9 @@ public static class Program
         await using var host = await LrsHost.StartAsync(options, fresh: true);
         var client = host.Client();
         await PostAsync(client, Enumerable.Range(0, 200).Select(i => Statements.Make(i)).ToList());
-        // Warm-up, not counted: the JIT recompiles hot code with its profile after a few seconds of traffic (tiered PGO),
-        // as on a server that has been running; wrk runs are warmed the same way (benchmarks/load.sh).
+        // Warm-up, not counted: the JIT recompiles hot code with its profile after some traffic (tiered PGO), as on a
+        // server that has been running; wrk runs are warmed the same way (benchmarks/load.sh). 15 s per mode: after 5 s,
+        // profiles still showed the ingest path in its instrumented tier, and runs varied by half.
         await RunClientsAsync(host, options, batch: 1, seconds: options.WarmUpSeconds, seedOffset: 500_000);
         await RunClientsAsync(host, options, batch: 50, seconds: options.WarmUpSeconds, seedOffset: 500_000);
         var singles = await RunClientsAsync(host, options, batch: 1);
@@ -459,7 +460,7 @@ internal sealed class Options
     public int Port { get; init; } = 5491;
     public int Clients { get; init; } = 4;
     public int Seconds { get; init; } = 15;
-    public int WarmUpSeconds { get; init; } = 5;
+    public int WarmUpSeconds { get; init; } = 15;
     public long Statements { get; init; } = 1_000_000;
     public int Queries { get; init; } = 2000;
     public int Rounds { get; init; } = 3;
@@ -469,7 +470,7 @@ internal sealed class Options
 
     public const string Usage = """
         usage: Formation.LrsBenchmarks ingest|query|kill [--provider sqlite|postgres] [--pg "Host=…;Port=55452;Username=…"]
-               [--data PATH] [--host PATH/Formation.Host.dll] [--port 5491] [--clients 4] [--seconds 15] [--warmup 5]
+               [--data PATH] [--host PATH/Formation.Host.dll] [--port 5491] [--clients 4] [--seconds 15] [--warmup 15]
                [--statements 1000000] [--queries 2000] [--rounds 3] [--reuse] [--quiet-log]
         """;
 
@@ -496,7 +497,7 @@ internal sealed class Options
             Port = int.Parse(values.GetValueOrDefault("port", "5491")),
             Clients = int.Parse(values.GetValueOrDefault("clients", "4")),
             Seconds = int.Parse(values.GetValueOrDefault("seconds", "15")),
-            WarmUpSeconds = int.Parse(values.GetValueOrDefault("warmup", "5")),
+            WarmUpSeconds = int.Parse(values.GetValueOrDefault("warmup", "15")),
             Statements = long.Parse(values.GetValueOrDefault("statements", "1000000")),
             Queries = int.Parse(values.GetValueOrDefault("queries", "2000")),
             Rounds = int.Parse(values.GetValueOrDefault("rounds", "3")),

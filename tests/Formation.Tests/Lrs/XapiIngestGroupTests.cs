@@ -12,8 +12,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Formation.Tests.Lrs;
 
 /// <summary>
-/// Statement requests that reach the ingest queue together are written in one transaction (on PostgreSQL with a round
-/// trip for all their lookups and one for all their inserts): each request still gets its own answer.
+/// Statement requests that reach the ingest queue together are written in one transaction (on PostgreSQL in one round
+/// trip, falling back to request by request when a statement is stored already): each request still gets its own answer.
 /// </summary>
 [Collection(PlatformCollection.Name), Trait("Category", "Integration")]
 public sealed class XapiIngestGroupTests(FormationFactory factory) : IAsyncLifetime
@@ -86,11 +86,10 @@ public sealed class XapiIngestGroupTests(FormationFactory factory) : IAsyncLifet
         var repeated = Guid.NewGuid();
         var withoutTimestamp = Xapi.Statement(activity: activity, id: repeated);
 
+        // As the ingest queue calls it: no transaction open, the group's one batch commits by itself.
         var results = await factory.InTenantAsync(_lrs.Portal.Id, async sp =>
         {
-            var database = sp.GetRequiredService<ShellDatabase>();
             var store = sp.GetRequiredService<StatementStore>();
-            await using var transaction = await database.BeginTransactionAsync();
             var group = await store.TryStoreGroupAsync(
             [
                 new(new List<JsonObject> { Xapi.Statement(activity: activity, id: stored) }, Authority(), "2.0.0", []),
@@ -100,7 +99,6 @@ public sealed class XapiIngestGroupTests(FormationFactory factory) : IAsyncLifet
                 // Same id, another content: a conflict for this request only.
                 new(new List<JsonObject> { Xapi.Statement(verb: "failed", activity: activity, id: repeated) }, Authority(), "2.0.0", []),
             ], CancellationToken.None);
-            await transaction.CommitAsync();
             return group;
         });
 
@@ -131,5 +129,45 @@ public sealed class XapiIngestGroupTests(FormationFactory factory) : IAsyncLifet
                 CancellationToken.None);
         });
         Assert.Null(voiding);
+
+        // A statement stored already breaks the group's insert: nothing of the group is written, and the statements come
+        // back as they were sent (no timestamp added), ready for the request-by-request path.
+        var fresh = Guid.NewGuid();
+        var freshStatement = Xapi.Statement(activity: activity, id: fresh);
+        freshStatement.Remove("timestamp");
+        await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => factory.InTenantAsync(_lrs.Portal.Id, sp =>
+            sp.GetRequiredService<StatementStore>().TryStoreGroupAsync(
+                [new(new List<JsonObject> { freshStatement }, Authority(), "2.0.0", []),
+                 new(new List<JsonObject> { Xapi.Statement(activity: activity, id: stored) }, Authority(), "2.0.0", [])],
+                CancellationToken.None)));
+        Assert.False(freshStatement.ContainsKey("timestamp"));
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/xapi/statements?statementId={fresh}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Requests_that_repeat_or_contradict_a_stored_statement_are_told_apart_when_written_together()
+    {
+        var activity = "http://formation.test/activites/groupe-repete-" + Guid.NewGuid().ToString("N");
+        var stored = Guid.NewGuid();
+        var client = _lrs.Client(factory);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/xapi/statements", Xapi.Json(Xapi.Statement(activity: activity, id: stored)))).StatusCode);
+
+        // Sent at once, so that they reach the writer together: one repeats the stored statement (accepted), one gives
+        // its id to another content (refused), the others are new.
+        var fresh = Enumerable.Range(0, 16).Select(_ => Guid.NewGuid()).ToList();
+        var posts = new List<Task<HttpResponseMessage>>
+        {
+            client.PostAsync("/xapi/statements", Xapi.Json(Xapi.Statement(activity: activity, id: stored))),
+            client.PostAsync("/xapi/statements", Xapi.Json(Xapi.Statement(verb: "failed", activity: activity, id: stored))),
+        };
+        posts.AddRange(fresh.Select(id => client.PostAsync("/xapi/statements", Xapi.Json(Xapi.Statement(activity: activity, id: id)))));
+        var answers = await Task.WhenAll(posts);
+
+        Assert.Equal(HttpStatusCode.OK, answers[0].StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, answers[1].StatusCode);
+        Assert.All(answers.Skip(2), a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
+        var found = await Xapi.ReadAsync(await client.GetAsync($"/xapi/statements?activity={Uri.EscapeDataString(activity)}&limit=100"));
+        var ids = found["statements"]!.AsArray().Select(s => s!["id"]!.GetValue<string>()).Order().ToList();
+        Assert.Equal(fresh.Append(stored).Select(g => g.ToString()).Order().ToList(), ids);
     }
 }

@@ -57,33 +57,39 @@ internal sealed class IngestQueue(IServiceScopeFactory scopes, DatabaseSettings 
 
     private async Task WriteAsync(List<IngestRequest> batch)
     {
-        if (batch.Count > 1 && settings.Provider == DatabaseProvider.Postgres && await TryWriteTogetherAsync(batch)) return;
-        await WriteRequestByRequestAsync(batch);
+        if (settings.Provider != DatabaseProvider.Postgres)
+        {
+            await WriteRequestByRequestAsync(batch);
+            return;
+        }
+        foreach (var portal in batch.GroupBy(r => r.Tenant.Id))
+        {
+            var requests = portal.ToList();
+            if (!await TryWriteTogetherAsync(requests)) await WriteRequestByRequestAsync(requests);
+        }
     }
 
     /// <summary>
-    /// PostgreSQL, where each round trip costs: the requests of one portal are stored with a round trip for all their
-    /// lookups and one for all their inserts. Falls back (false) when the store asks for it or the database refuses.
+    /// PostgreSQL, where each round trip costs: requests of one portal are stored and committed in one round trip.
+    /// Falls back (false) when the store asks for it or the database refuses (a statement id stored already).
     /// </summary>
     private async Task<bool> TryWriteTogetherAsync(List<IngestRequest> batch)
     {
-        if (batch.Any(r => r.Tenant.Id != batch[0].Tenant.Id)) return false;
         (IReadOnlyList<Guid>? Ids, Exception? Error)[]? results;
         try
         {
             await using var scope = scopes.CreateAsyncScope();
-            var database = scope.ServiceProvider.GetRequiredService<ShellDatabase>();
             scope.ServiceProvider.GetRequiredService<TenantContext>().Set(batch[0].Tenant);
             var store = scope.ServiceProvider.GetRequiredService<StatementStore>();
-            await using var transaction = await database.BeginTransactionAsync();
+            // No transaction opened: the store's single batch commits by itself.
             results = await store.TryStoreGroupAsync(batch.Select(r => new StatementStore.GroupRequest(r.Statements, r.Authority, r.DefaultVersion, r.Attachments)).ToList(),
                 CancellationToken.None);
             if (results is null) return false;
-            await transaction.CommitAsync();
         }
         catch (DbException ex)
         {
-            logger.LogInformation(ex, "Storing {Count} xAPI requests together failed; storing them one by one", batch.Count);
+            // Usually a statement sent again (a client retrying): the request-by-request path tells a repeat from a conflict.
+            logger.LogDebug(ex, "Storing {Count} xAPI requests together failed; storing them one by one", batch.Count);
             return false;
         }
         catch (Exception ex)

@@ -235,11 +235,12 @@ public sealed class StatementStore(ShellDatabase database, TenantContext tenant,
     public sealed record GroupRequest(IReadOnlyList<JsonObject> Statements, JsonObject Authority, string DefaultVersion, IReadOnlyList<IncomingAttachment> Attachments);
 
     /// <summary>
-    /// PostgreSQL: several requests of this portal stored in the open transaction in two round trips (the stored hashes
-    /// of every id with the sequence numbers they need, then every insert), instead of two per request. Each request
-    /// gets its ids or its refusal; a refused request writes nothing. Returns null, having written nothing, when the
-    /// group needs the request-by-request path (voiding statements, attachments). A database error leaves the
-    /// statements as they came (the caller rolls back and stores them request by request).
+    /// PostgreSQL: several requests of this portal stored in one round trip, one multi-row insert for their statements
+    /// and their links, atomic by itself (the open transaction's, or the implicit one of the batch). No lookup comes
+    /// first: an id stored already breaks the unique index, the database error leaves the statements as they came and
+    /// nothing written, and the caller stores the requests one by one, where a repeat is told from a conflict. Each
+    /// request gets its ids or its refusal; a refused request writes nothing. Returns null, having written nothing,
+    /// when the group needs the request-by-request path (voiding statements, attachments).
     /// </summary>
     public async Task<(IReadOnlyList<Guid>? Ids, Exception? Error)[]?> TryStoreGroupAsync(IReadOnlyList<GroupRequest> requests, CancellationToken ct)
     {
@@ -247,51 +248,83 @@ public sealed class StatementStore(ShellDatabase database, TenantContext tenant,
             return null;
         var now = time.GetUtcNow();
         var tenantId = TenantId;
-        var connection = await OpenAsync(ct);
         var results = new (IReadOnlyList<Guid>? Ids, Exception? Error)[requests.Count];
-        var ids = new List<Guid>?[requests.Count];
+        // Ids planned by earlier requests of the group: the same statement again is accepted, not inserted twice.
+        var planned = new Dictionary<string, string>();
+        var rows = new List<(StatementRow Row, string AuthorityKey)>();
         for (var r = 0; r < requests.Count; r++)
         {
-            try { ids[r] = AssignIds(requests[r].Statements); }
-            catch (XapiException ex) { results[r] = (null, ex); }
-        }
-        var allIds = ids.Where(i => i is not null).SelectMany(i => i!).Distinct().ToList();
-        var (existing, reserved) = await ExistingHashesAsync(connection, allIds, allIds.Count, null, ct);
-
-        var planned = new List<(StatementRow Row, string AuthorityKey)>();
-        for (var r = 0; r < requests.Count; r++)
-        {
-            if (ids[r] is not { } requestIds) continue;
             var request = requests[r];
-            var authorityKey = XapiJson.ActorKey(request.Authority);
             try
             {
-                var rows = PlanRows(request.Statements, requestIds, request.Authority, authorityKey, request.DefaultVersion, existing, now, tenantId);
-                // Later requests of the group see these as stored: the same statement again is accepted, not inserted twice.
-                foreach (var row in rows) { existing[row.Id] = row.Hash; planned.Add((row, authorityKey)); }
-                results[r] = (requestIds, null);
+                var ids = AssignIds(request.Statements);
+                var authorityKey = XapiJson.ActorKey(request.Authority);
+                foreach (var row in PlanRows(request.Statements, ids, request.Authority, authorityKey, request.DefaultVersion, planned, now, tenantId))
+                {
+                    planned[row.Id] = row.Hash;
+                    rows.Add((row, authorityKey));
+                }
+                results[r] = (ids, null);
             }
             catch (XapiException ex) { results[r] = (null, ex); }
         }
+        if (rows.Count == 0) return results;
 
+        var connection = await OpenAsync(ct);
+        var outbox = rows.Where(p => p.Row.Stored is not null).Select(p => (IDomainEvent)p.Row.Stored!).ToList();
         try
         {
-            if (planned.Count > 0)
-            {
-                await using var batch = connection.CreateBatch();
-                batch.Transaction = database.Transaction;
-                for (var p = 0; p < planned.Count; p++) AddInserts(batch, tenantId, planned[p].AuthorityKey, now.UtcTicks, planned[p].Row, reserved[p]);
-                await batch.ExecuteNonQueryAsync(ct);
-            }
-            await events.RaiseAllAsync(planned.Where(p => p.Row.Stored is not null).Select(p => (IDomainEvent)p.Row.Stored!).ToList(), ct);
+            await using var batch = connection.CreateBatch();
+            batch.Transaction = database.Transaction;
+            batch.BatchCommands.Add(MultiRowInsert(batch, tenantId, now.UtcTicks, rows));
+            events.AddTo(batch, outbox);
+            await batch.ExecuteNonQueryAsync(ct);
         }
         catch (DbException)
         {
-            foreach (var (row, _) in planned) if (row.AddedTimestamp) row.Statement.Remove("timestamp");
+            foreach (var (row, _) in rows) if (row.AddedTimestamp) row.Statement.Remove("timestamp");
             throw;
         }
+        events.Written(outbox);
         return results;
     }
+
+    /// <summary>The statements of a group and their links in one insert: arrays unnested, links joined to the new rows' numbers.</summary>
+    private static DbBatchCommand MultiRowInsert(DbBatch batch, string tenantId, long storedTicks, List<(StatementRow Row, string AuthorityKey)> rows)
+    {
+        var command = batch.CreateBatchCommand();
+        command.CommandText = MultiRowInsertSql;
+        var links = rows.SelectMany(p => p.Row.Links.Select(l => (p.Row.Id, l.Kind, l.Key, l.Direct))).ToList();
+        AddTo(command, "@t", tenantId);
+        AddTo(command, "@stored", storedTicks);
+        AddTo(command, "@ids", rows.Select(p => p.Row.Id).ToArray());
+        AddTo(command, "@verbs", rows.Select(p => p.Row.VerbId).ToArray());
+        AddTo(command, "@activities", rows.Select(p => p.Row.ActivityId).ToArray());
+        AddTo(command, "@actors", rows.Select(p => p.Row.ActorKey).ToArray());
+        AddTo(command, "@authorities", rows.Select(p => p.AuthorityKey).ToArray());
+        AddTo(command, "@registrations", rows.Select(p => p.Row.Registration).ToArray());
+        AddTo(command, "@targets", rows.Select(p => p.Row.Target).ToArray());
+        AddTo(command, "@timestamps", rows.Select(p => p.Row.TimestampTicks).ToArray());
+        AddTo(command, "@voiding", rows.Select(p => p.Row.IsVoiding).ToArray());
+        AddTo(command, "@jsons", rows.Select(p => p.Row.Json).ToArray());
+        AddTo(command, "@hashes", rows.Select(p => p.Row.Hash).ToArray());
+        AddTo(command, "@link_ids", links.Select(l => l.Id).ToArray());
+        AddTo(command, "@link_kinds", links.Select(l => l.Kind.ToString()).ToArray());
+        AddTo(command, "@link_keys", links.Select(l => l.Key).ToArray());
+        AddTo(command, "@link_direct", links.Select(l => l.Direct).ToArray());
+        return command;
+    }
+
+    // Statements take their numbers in the order of the arrays (the ORDER BY), so a request's statements keep its order.
+    private const string MultiRowInsertSql =
+        "WITH s AS (INSERT INTO lrs_statement (" + InsertStatementColumns + ") "
+        + "SELECT @t, u.id, u.verb, u.activity, u.actor, u.authority, u.registration, u.target, @stored, u.ts, FALSE, u.voiding, u.json, u.hash "
+        + "FROM unnest(@ids, @verbs, @activities, @actors, @authorities, @registrations, @targets, @timestamps, @voiding, @jsons, @hashes) "
+        + "WITH ORDINALITY AS u(id, verb, activity, actor, authority, registration, target, ts, voiding, json, hash, n) ORDER BY u.n "
+        + "RETURNING \"Seq\", \"StatementId\") "
+        + "INSERT INTO lrs_statement_link (\"TenantId\", \"StatementSeq\", \"Kind\", \"Key\", \"Direct\") "
+        + "SELECT @t, s.\"Seq\", l.kind, l.key, l.direct FROM unnest(@link_ids, @link_kinds, @link_keys, @link_direct) AS l(id, kind, key, direct) "
+        + "JOIN s ON s.\"StatementId\" = l.id";
 
     /// <summary>
     /// A statement ready to insert: its indexed columns, its JSON, its links and the event it raises. AddedTimestamp: the
@@ -377,14 +410,14 @@ public sealed class StatementStore(ShellDatabase database, TenantContext tenant,
             AddTo(link, "@t", tenantId); AddTo(link, "@seq", seq); AddTo(link, "@kind", kind.ToString()); AddTo(link, "@key", key); AddTo(link, "@direct", direct);
             batch.BatchCommands.Add(link);
         }
+    }
 
-        static void AddTo(DbBatchCommand command, string name, object? value)
-        {
-            var p = command.CreateParameter();
-            p.ParameterName = name;
-            p.Value = value ?? DBNull.Value;
-            command.Parameters.Add(p);
-        }
+    private static void AddTo(DbBatchCommand command, string name, object? value)
+    {
+        var p = command.CreateParameter();
+        p.ParameterName = name;
+        p.Value = value ?? DBNull.Value;
+        command.Parameters.Add(p);
     }
 
     /// <summary>Stored hashes of the ids that exist; on PostgreSQL also reserves <paramref name="reserve"/> sequence numbers in the same round trip.</summary>

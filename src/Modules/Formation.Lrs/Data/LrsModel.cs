@@ -116,6 +116,9 @@ public sealed class LrsDbContext(DbContextOptions<LrsDbContext> options, ShellDa
     public DbSet<LrsClient> Clients => Set<LrsClient>();
     public DbSet<LrsSessionCredential> SessionCredentials => Set<LrsSessionCredential>();
 
+    internal const string RegistrationIndexFilter = "\"Registration\" IS NOT NULL";
+    internal const string TargetIndexFilter = "\"TargetStatementId\" IS NOT NULL";
+
     protected override void ConfigureModel(ModelBuilder modelBuilder)
     {
         var statement = modelBuilder.Entity<LrsStatement>();
@@ -127,8 +130,10 @@ public sealed class LrsDbContext(DbContextOptions<LrsDbContext> options, ShellDa
         statement.HasIndex(s => new { s.TenantId, s.ActivityId, s.VerbId, s.Seq });
         statement.HasIndex(s => new { s.TenantId, s.ActorKey, s.Seq });
         statement.HasIndex(s => new { s.TenantId, s.AuthorityKey, s.Seq });
-        statement.HasIndex(s => new { s.TenantId, s.Registration, s.Seq });
-        statement.HasIndex(s => new { s.TenantId, s.TargetStatementId });
+        // Most statements have no registration (outside cmi5) and no target (not a StatementRef): their rows stay out of
+        // these two indexes, which a query only uses with a value (StatementStore.QueryAsync).
+        statement.HasIndex(s => new { s.TenantId, s.Registration, s.Seq }).HasFilter(RegistrationIndexFilter);
+        statement.HasIndex(s => new { s.TenantId, s.TargetStatementId }).HasFilter(TargetIndexFilter);
         statement.HasIndex(s => new { s.TenantId, s.StoredTicks });
         statement.Property(s => s.ContentHash).HasMaxLength(64);
         statement.Property(s => s.StatementId).HasMaxLength(36);
@@ -138,8 +143,8 @@ public sealed class LrsDbContext(DbContextOptions<LrsDbContext> options, ShellDa
         var link = modelBuilder.Entity<LrsStatementLink>();
         link.ToTable("lrs_statement_link");
         link.Property(l => l.Kind).HasMaxLength(1);
+        // Links are only ever read through their key; nothing deletes them by statement, so no index on StatementSeq.
         link.HasIndex(l => new { l.TenantId, l.Kind, l.Key, l.StatementSeq });
-        link.HasIndex(l => l.StatementSeq);
 
         var attachment = modelBuilder.Entity<LrsAttachment>();
         attachment.ToTable("lrs_attachment");

@@ -527,9 +527,10 @@ public sealed class StatementStore(ShellDatabase database, TenantContext tenant,
         {
             // Statements targeting a matching statement (StatementRef) meet the filters too. They are few: found from the
             // matching statements through the target index. (Joined the other way, SQLite walked every statement in
-            // sequence order looking for targets, seconds a query at 1,000,000 statements; "+" keeps it off that order.)
+            // sequence order looking for targets, seconds a query at 1,000,000 statements; "+" keeps it off that order.
+            // "IS NOT NULL" lets both databases use the target index, which holds StatementRefs only.)
             sql = $"SELECT \"Seq\", \"Json\" FROM ({sql}) a UNION SELECT \"Seq\", \"Json\" FROM (SELECT s.\"Seq\", s.\"Json\" FROM lrs_statement s "
-                + $"WHERE s.\"TenantId\" = @t AND s.\"TargetStatementId\" IN (SELECT t.\"StatementId\" FROM lrs_statement t WHERE {Filters("t")}){own} "
+                + $"WHERE s.\"TenantId\" = @t AND s.\"TargetStatementId\" IS NOT NULL AND s.\"TargetStatementId\" IN (SELECT t.\"StatementId\" FROM lrs_statement t WHERE {Filters("t")}){own} "
                 + $"ORDER BY +s.\"Seq\" {order} LIMIT @limit) b ORDER BY \"Seq\" {order} LIMIT @limit";
         }
         command.CommandText = sql;

@@ -4,7 +4,6 @@ using System.Text.Json;
 using Formation.Shell.Data;
 using Formation.Shell.Tenancy;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -97,9 +96,8 @@ public sealed class DomainEvents(IServiceProvider services, ShellDatabase databa
     /// </summary>
     public void AddTo(DbBatch batch, IReadOnlyCollection<IDomainEvent> domainEvents)
     {
-        var created = database.Provider == DatabaseProvider.Postgres
-            ? (object)time.GetUtcNow().UtcDateTime
-            : new DateTimeOffsetToBinaryConverter().ConvertToProvider(time.GetUtcNow())!;
+        // Batches exist on PostgreSQL only (Microsoft.Data.Sqlite has none), where the column is a timestamptz.
+        var created = time.GetUtcNow().UtcDateTime;
         foreach (var domainEvent in domainEvents)
         {
             var command = batch.CreateBatchCommand();

@@ -30,8 +30,9 @@ public sealed record StatementQuery
 public sealed record StoredStatementRow(long Seq, string Json);
 
 /// <summary>
-/// Statement storage on the scope's connection with plain parameterised SQL: one insert per statement plus its side
-/// rows, all in one transaction; the outbox is written only for statements with a registration.
+/// Statement storage on the scope's connection with plain parameterised SQL: on SQLite (in process) a prepared insert per
+/// statement and per side row, on PostgreSQL one multi-row insert per request or group of requests; the outbox is
+/// written only for statements with a registration.
 /// </summary>
 public sealed class StatementStore(ShellDatabase database, TenantContext tenant, TimeProvider time, DomainEvents events)
 {
@@ -87,7 +88,7 @@ public sealed class StatementStore(ShellDatabase database, TenantContext tenant,
         try
         {
             // Existing ids: identical content is accepted (idempotent retry), different content is a conflict.
-            var (existing, reserved) = await ExistingHashesAsync(connection, ids, batched ? ids.Count : 0, savepoint, ct);
+            var existing = await ExistingHashesAsync(connection, ids, savepoint, ct);
             var rows = PlanRows(statements, ids, authority, authorityKey, defaultVersion, existing, now, tenantId);
 
             // A voiding statement cannot itself be voided, whether it is stored already or comes in this request.
@@ -108,7 +109,7 @@ public sealed class StatementStore(ShellDatabase database, TenantContext tenant,
             }
 
             var released = false;
-            if (batched) released = await InsertInOneRoundTripAsync(connection, tenantId, authorityKey, now.UtcTicks, rows, reserved, savepoint, ct);
+            if (batched) released = await InsertInOneRoundTripAsync(connection, tenantId, authorityKey, now.UtcTicks, rows, savepoint, ct);
             else await InsertOneByOneAsync(connection, tenantId, authorityKey, now.UtcTicks, rows, ct);
             await events.RaiseAllAsync(rows.Where(r => r.Stored is not null).Select(r => (IDomainEvent)r.Stored!).ToList(), ct);
 
@@ -372,16 +373,16 @@ public sealed class StatementStore(ShellDatabase database, TenantContext tenant,
     }
 
     /// <summary>
-    /// PostgreSQL, over the network: every row of the request in one batch (one round trip), with the sequence numbers
-    /// reserved beforehand, instead of a round trip per row and per link.
+    /// PostgreSQL, over the network: every row of the request in one round trip (the group's multi-row insert), with
+    /// the release of the request's savepoint.
     /// </summary>
     private async Task<bool> InsertInOneRoundTripAsync(DbConnection connection, string tenantId, string authorityKey, long storedTicks, List<StatementRow> rows,
-        IReadOnlyList<long> reserved, string? savepoint, CancellationToken ct)
+        string? savepoint, CancellationToken ct)
     {
         if (rows.Count == 0) return false;
         await using var batch = connection.CreateBatch();
         batch.Transaction = database.Transaction;
-        for (var r = 0; r < rows.Count; r++) AddInserts(batch, tenantId, authorityKey, storedTicks, rows[r], reserved[r]);
+        batch.BatchCommands.Add(MultiRowInsert(batch, tenantId, storedTicks, rows.Select(r => (r, authorityKey)).ToList()));
         if (savepoint is not null)
         {
             var release = batch.CreateBatchCommand();
@@ -392,26 +393,6 @@ public sealed class StatementStore(ShellDatabase database, TenantContext tenant,
         return savepoint is not null;
     }
 
-    private const string InsertStatementWithSeqSql = "INSERT INTO lrs_statement (\"Seq\", " + InsertStatementColumns + ") VALUES (@seq, " + InsertStatementValues + ")";
-
-    /// <summary>Adds a statement's insert (with its reserved sequence number) and its links' inserts to a batch.</summary>
-    private static void AddInserts(DbBatch batch, string tenantId, string authorityKey, long storedTicks, StatementRow row, long seq)
-    {
-        var insert = batch.CreateBatchCommand();
-        insert.CommandText = InsertStatementWithSeqSql;
-        AddTo(insert, "@seq", seq);
-        var values = StatementValues(tenantId, authorityKey, storedTicks, row);
-        for (var p = 0; p < values.Length; p++) AddTo(insert, StatementParameters[p], values[p]);
-        batch.BatchCommands.Add(insert);
-        foreach (var (kind, key, direct) in row.Links)
-        {
-            var link = batch.CreateBatchCommand();
-            link.CommandText = InsertLinkSql;
-            AddTo(link, "@t", tenantId); AddTo(link, "@seq", seq); AddTo(link, "@kind", kind.ToString()); AddTo(link, "@key", key); AddTo(link, "@direct", direct);
-            batch.BatchCommands.Add(link);
-        }
-    }
-
     private static void AddTo(DbBatchCommand command, string name, object? value)
     {
         var p = command.CreateParameter();
@@ -420,22 +401,20 @@ public sealed class StatementStore(ShellDatabase database, TenantContext tenant,
         command.Parameters.Add(p);
     }
 
-    /// <summary>Stored hashes of the ids that exist; on PostgreSQL also reserves <paramref name="reserve"/> sequence numbers in the same round trip.</summary>
-    private async Task<(Dictionary<string, string> Existing, List<long> Reserved)> ExistingHashesAsync(DbConnection connection, List<Guid> ids, int reserve,
-        string? savepoint, CancellationToken ct)
+    /// <summary>Stored hashes of the ids that exist (opening the savepoint, when given, in the same round trip).</summary>
+    private async Task<Dictionary<string, string>> ExistingHashesAsync(DbConnection connection, List<Guid> ids, string? savepoint, CancellationToken ct)
     {
         var result = new Dictionary<string, string>();
-        var reserved = new List<long>(reserve);
         var sql = new StringBuilder(savepoint is null ? "" : $"SAVEPOINT {savepoint}; ");
         // Prepared (auto-prepare), this lookup would keep the plan PostgreSQL chose for it when the table was nearly
         // empty: a sequential scan, each request then reading the whole table until the next ANALYZE. Planned each time.
         if (database.Provider == DatabaseProvider.Postgres && ids.Count > 0) sql.Append("SET LOCAL plan_cache_mode = force_custom_plan; ");
         if (ids.Count == 0)
         {
-            if (savepoint is null) return (result, reserved);
+            if (savepoint is null) return result;
             await using var open = Command(connection, sql.ToString());
             await open.ExecuteNonQueryAsync(ct);
-            return (result, reserved);
+            return result;
         }
         sql.Append("SELECT \"StatementId\", \"ContentHash\" FROM lrs_statement WHERE \"TenantId\" = @t AND \"StatementId\" IN (");
         await using var command = Command(connection, "");
@@ -446,17 +425,10 @@ public sealed class StatementStore(ShellDatabase database, TenantContext tenant,
             Add(command, "@i" + i, ids[i].ToString());
         }
         sql.Append(')');
-        if (reserve > 0)
-        {
-            sql.Append("; SELECT nextval(pg_get_serial_sequence('lrs_statement', 'Seq')) FROM generate_series(1, @n) ORDER BY 1");
-            Add(command, "@n", reserve);
-        }
         command.CommandText = sql.ToString();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct)) result[reader.GetString(0)] = reader.GetString(1);
-        if (reserve > 0 && await reader.NextResultAsync(ct))
-            while (await reader.ReadAsync(ct)) reserved.Add(reader.GetInt64(0));
-        return (result, reserved);
+        return result;
     }
 
     internal static string? SessionIdOf(JsonObject statement) =>

@@ -19,8 +19,9 @@ internal sealed record IngestRequest(TenantInfo Tenant, IReadOnlyList<JsonObject
 /// <summary>
 /// Group commit for /xapi statement writes. A commit costs one disk flush (durable storage), so one transaction per
 /// request caps ingest at the disk's flush rate. Requests are validated in parallel, then one writer stores whatever
-/// has queued up in one transaction, each request under its own savepoint (a conflict fails that request only; the
-/// store opens and releases it in the round trips of its own writes), and
+/// has queued up in one transaction — on PostgreSQL first as one multi-row insert a portal, in one round trip; else,
+/// or when that meets a stored id, each request under its own savepoint (a conflict fails that request only; the
+/// store opens and releases it in the round trips of its own writes) — and
 /// answers every request after the commit: an acknowledged statement is always on disk.
 /// </summary>
 internal sealed class IngestQueue(IServiceScopeFactory scopes, DatabaseSettings settings, ILogger<IngestQueue> logger) : BackgroundService

@@ -108,10 +108,19 @@ public sealed class StatementStore(ShellDatabase database, TenantContext tenant,
                 }
             }
 
+            // The savepoint is released with the inserts only when no other write of the request follows them: a later
+            // failure must still be able to roll back to it.
             var released = false;
-            if (batched) released = await InsertInOneRoundTripAsync(connection, tenantId, authorityKey, now.UtcTicks, rows, savepoint, ct);
-            else await InsertOneByOneAsync(connection, tenantId, authorityKey, now.UtcTicks, rows, ct);
-            await events.RaiseAllAsync(rows.Where(r => r.Stored is not null).Select(r => (IDomainEvent)r.Stored!).ToList(), ct);
+            if (batched)
+            {
+                released = savepoint is not null && voidTargets.Count == 0 && attachments.Count == 0;
+                await InsertInOneRoundTripAsync(connection, tenantId, now.UtcTicks, rows.Select(r => (r, authorityKey)).ToList(), released ? savepoint : null, ct);
+            }
+            else
+            {
+                await InsertOneByOneAsync(connection, tenantId, authorityKey, now.UtcTicks, rows, ct);
+                await events.RaiseAllAsync(rows.Where(r => r.Stored is not null).Select(r => (IDomainEvent)r.Stored!).ToList(), ct);
+            }
 
             if (voidTargets.Count > 0)
             {
@@ -272,21 +281,15 @@ public sealed class StatementStore(ShellDatabase database, TenantContext tenant,
         if (rows.Count == 0) return results;
 
         var connection = await OpenAsync(ct);
-        var outbox = rows.Where(p => p.Row.Stored is not null).Select(p => (IDomainEvent)p.Row.Stored!).ToList();
         try
         {
-            await using var batch = connection.CreateBatch();
-            batch.Transaction = database.Transaction;
-            batch.BatchCommands.Add(MultiRowInsert(batch, tenantId, now.UtcTicks, rows));
-            events.AddTo(batch, outbox);
-            await batch.ExecuteNonQueryAsync(ct);
+            await InsertInOneRoundTripAsync(connection, tenantId, now.UtcTicks, rows, releaseSavepoint: null, ct);
         }
         catch (DbException)
         {
             foreach (var (row, _) in rows) if (row.AddedTimestamp) row.Statement.Remove("timestamp");
             throw;
         }
-        events.Written(outbox);
         return results;
     }
 
@@ -373,24 +376,26 @@ public sealed class StatementStore(ShellDatabase database, TenantContext tenant,
     }
 
     /// <summary>
-    /// PostgreSQL, over the network: every row of the request in one round trip (the group's multi-row insert), with
-    /// the release of the request's savepoint.
+    /// PostgreSQL, over the network: statements, their links and their outbox rows in one round trip (one multi-row
+    /// insert), with the release of a savepoint when given. Runs in the open transaction, or commits by itself.
     /// </summary>
-    private async Task<bool> InsertInOneRoundTripAsync(DbConnection connection, string tenantId, string authorityKey, long storedTicks, List<StatementRow> rows,
-        string? savepoint, CancellationToken ct)
+    private async Task InsertInOneRoundTripAsync(DbConnection connection, string tenantId, long storedTicks, List<(StatementRow Row, string AuthorityKey)> rows,
+        string? releaseSavepoint, CancellationToken ct)
     {
-        if (rows.Count == 0) return false;
+        var outbox = rows.Where(p => p.Row.Stored is not null).Select(p => (IDomainEvent)p.Row.Stored!).ToList();
         await using var batch = connection.CreateBatch();
         batch.Transaction = database.Transaction;
-        batch.BatchCommands.Add(MultiRowInsert(batch, tenantId, storedTicks, rows.Select(r => (r, authorityKey)).ToList()));
-        if (savepoint is not null)
+        if (rows.Count > 0) batch.BatchCommands.Add(MultiRowInsert(batch, tenantId, storedTicks, rows));
+        events.AddTo(batch, outbox);
+        if (releaseSavepoint is not null)
         {
             var release = batch.CreateBatchCommand();
-            release.CommandText = $"RELEASE SAVEPOINT {savepoint}";
+            release.CommandText = $"RELEASE SAVEPOINT {releaseSavepoint}";
             batch.BatchCommands.Add(release);
         }
+        if (batch.BatchCommands.Count == 0) return;
         await batch.ExecuteNonQueryAsync(ct);
-        return savepoint is not null;
+        events.Written(outbox);
     }
 
     private static void AddTo(DbBatchCommand command, string name, object? value)
